@@ -1,0 +1,118 @@
+import { allocTypedArray, isDType, type DType, type TypedArray } from './dtype.js';
+import { ArgumentError } from './errors.js';
+import { formatShape, isValidShape, numel, type Shape } from './shape.js';
+
+/** A nested JS array of numbers (or booleans) of any depth, or a single number. */
+export type NestedArray = number | boolean | readonly NestedArray[];
+
+/** A dense row-major array on the host: the value type backends read and write. */
+export class NDArray {
+  readonly shape: Shape;
+
+  constructor(
+    readonly dtype: DType,
+    shape: Shape,
+    readonly data: TypedArray,
+  ) {
+    this.shape = Object.freeze([...shape]);
+    if (data.length !== numel(shape)) {
+      throw new ArgumentError(`NDArray of shape ${formatShape(shape)} needs ${numel(shape)} elements, got ${data.length}.`);
+    }
+  }
+
+  get size(): number {
+    return this.data.length;
+  }
+
+  static zeros(dtype: DType, shape: Shape): NDArray {
+    return new NDArray(dtype, shape, allocTypedArray(dtype, numel(shape)));
+  }
+
+  static full(dtype: DType, shape: Shape, value: number): NDArray {
+    const a = NDArray.zeros(dtype, shape);
+    a.data.fill(value);
+    return a;
+  }
+
+  /**
+   * Builds an array from a number, a nested array, a typed array or another NDArray. The shape
+   * comes from the nesting unless given; a flat source needs `shape`. Values are converted to `dtype`.
+   */
+  static from(value: NestedArray | TypedArray | NDArray, dtype: DType, shape?: Shape): NDArray {
+    if (!isDType(dtype)) throw new ArgumentError(`Unknown dtype ${JSON.stringify(dtype)}; use float32, float64, int32 or bool.`);
+    if (value instanceof NDArray) {
+      const target = shape ?? value.shape;
+      if (numel(target) !== value.size) {
+        throw new ArgumentError(`Cannot view an array of shape ${formatShape(value.shape)} as ${formatShape(target)}.`);
+      }
+      const data = allocTypedArray(dtype, value.size);
+      for (let i = 0; i < value.size; i++) data[i] = value.data[i]!;
+      return new NDArray(dtype, target, data);
+    }
+    if (ArrayBuffer.isView(value)) {
+      const flat = value as TypedArray;
+      const target = shape ?? [flat.length];
+      if (!isValidShape(target) || numel(target) !== flat.length) {
+        throw new ArgumentError(`A typed array of ${flat.length} elements does not fit shape ${formatShape(target ?? [])}.`);
+      }
+      const data = allocTypedArray(dtype, flat.length);
+      for (let i = 0; i < flat.length; i++) data[i] = flat[i]!;
+      return new NDArray(dtype, target, data);
+    }
+    const inferred = nestedShape(value);
+    const flat: number[] = [];
+    flatten(value, inferred, 0, flat);
+    if (shape && numel(shape) !== flat.length) {
+      throw new ArgumentError(`A nested array of shape ${formatShape(inferred)} does not fit shape ${formatShape(shape)}.`);
+    }
+    const data = allocTypedArray(dtype, flat.length);
+    for (let i = 0; i < flat.length; i++) data[i] = flat[i]!;
+    return new NDArray(dtype, shape ?? inferred, data);
+  }
+
+  /** Returns the values as nested JS arrays (a plain number for a 0-d array). */
+  toNested(): NestedArray {
+    const values = Array.from(this.data as ArrayLike<number>, (x) => (this.dtype === 'bool' ? x !== 0 : x));
+    if (this.shape.length === 0) return values[0]!;
+    const build = (dim: number, offset: number): NestedArray[] => {
+      const n = this.shape[dim]!;
+      const inner = numel(this.shape.slice(dim + 1));
+      const out: NestedArray[] = [];
+      for (let i = 0; i < n; i++) {
+        out.push(dim === this.shape.length - 1 ? values[offset + i]! : build(dim + 1, offset + i * inner));
+      }
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  /** Returns the single element of a one-element array. */
+  item(): number {
+    if (this.size !== 1) throw new ArgumentError(`item() needs a one-element array, got shape ${formatShape(this.shape)}.`);
+    return this.data[0]!;
+  }
+}
+
+function nestedShape(value: NestedArray): number[] {
+  const shape: number[] = [];
+  let cur: NestedArray = value;
+  while (Array.isArray(cur)) {
+    shape.push(cur.length);
+    if (cur.length === 0) break;
+    cur = cur[0]!;
+  }
+  return shape;
+}
+
+function flatten(value: NestedArray, shape: readonly number[], depth: number, out: number[]): void {
+  if (depth === shape.length) {
+    if (typeof value === 'number') out.push(value);
+    else if (typeof value === 'boolean') out.push(value ? 1 : 0);
+    else throw new ArgumentError(`Nested array is ragged or holds a non-number at depth ${depth}: expected shape ${formatShape(shape)}.`);
+    return;
+  }
+  if (!Array.isArray(value) || value.length !== shape[depth]) {
+    throw new ArgumentError(`Nested array is ragged at depth ${depth}: expected shape ${formatShape(shape)}.`);
+  }
+  for (const item of value) flatten(item, shape, depth + 1, out);
+}

@@ -1,0 +1,354 @@
+import type { Builder } from './builder.js';
+import {
+  MissingKernelError,
+  MissingRuleError,
+  PluginError,
+  UnknownOpError,
+  type RuleKind,
+} from './errors.js';
+import type { Attrs, Op, TensorType, Var } from './program.js';
+
+/** The version of the plugin contract this registry implements. */
+export const PLUGIN_CONTRACT_VERSION = 1;
+
+export type OpKind = 'orig' | 'prim';
+
+/** The definition of one op type: arity, shape and dtype inference, and what autodiff may assume. */
+export interface OpDef<A extends Attrs = Attrs> {
+  readonly type: string;
+  readonly kind: OpKind;
+  /** Input names, used in messages; their count is the arity unless `variadic` is set. */
+  readonly inputs: readonly string[];
+  /** The last named input repeats: the op takes `inputs.length - 1` or more inputs. */
+  readonly variadic?: boolean;
+  /** Output names; one output named `out` when absent. */
+  readonly outputs?: readonly string[];
+  /**
+   * Infers output types from input types and attrs. Throws ShapeError or OpArgumentError
+   * (naming the op, the inputs and their shapes) when the inputs or attrs are invalid.
+   */
+  infer(inputs: readonly TensorType[], attrs: A): TensorType[];
+  /** For prims: the inputs this op is linear in while the other inputs stay fixed. */
+  readonly linearIn?: readonly number[];
+  /** False for ops whose outputs carry no derivative: comparisons, random sources, state updates. */
+  readonly differentiable?: boolean;
+  /** One line on the op's semantics, shown in coverage reports. */
+  readonly doc?: string;
+}
+
+/** Lowers one native op to prims; returns vars for each of the op's outputs. */
+export type Orig2PrimRule = (b: Builder, op: Op) => Var[];
+/** Raises one prim to native ops; returns vars for each of the op's outputs. */
+export type Prim2OrigRule = (b: Builder, op: Op) => Var[];
+/**
+ * Emits the ops that compute an op's output tangents from its input tangents. `tangents[i]`
+ * is null for a symbolic zero; return null for an output whose tangent is a symbolic zero.
+ */
+export type LinearizeRule = (b: Builder, op: Op, tangents: readonly (Var | null)[]) => (Var | null)[];
+/**
+ * Emits the ops that compute the cotangents of an op's linear inputs from its output
+ * cotangents (`ctOuts`, null for a symbolic zero). `linear[i]` tells which inputs are linear;
+ * return null at the other positions and for zero cotangents.
+ */
+export type TransposeRule = (
+  b: Builder,
+  op: Op,
+  ctOuts: readonly (Var | null)[],
+  linear: readonly boolean[],
+) => (Var | null)[];
+/**
+ * The original mechanism: emits native ops that compute an op's input cotangents from its
+ * output cotangents. `needed[i]` tells which input cotangents are wanted; return null for the rest.
+ */
+export type VjpRule = (
+  b: Builder,
+  op: Op,
+  ctOuts: readonly (Var | null)[],
+  needed: readonly boolean[],
+) => (Var | null)[];
+
+export interface RuleTables {
+  orig2prim: Orig2PrimRule;
+  prim2orig: Prim2OrigRule;
+  linearize: LinearizeRule;
+  transpose: TransposeRule;
+  vjp: VjpRule;
+}
+
+export const RULE_KINDS: readonly RuleKind[] = ['orig2prim', 'prim2orig', 'linearize', 'transpose', 'vjp'];
+
+/**
+ * A bundle of op definitions, rules and kernels. A plugin is plain data: registering it is an
+ * explicit `registry.use(plugin)` call, never an import side effect.
+ */
+export interface Plugin {
+  /** Usually the npm package name, so errors can tell users what to install. */
+  readonly name: string;
+  readonly version?: string;
+  /** The plugin contract version the plugin was written against; must equal PLUGIN_CONTRACT_VERSION. */
+  readonly contract: number;
+  /** Allow this plugin to replace definitions, rules and kernels that are already registered. */
+  readonly override?: boolean;
+  readonly ops?: readonly OpDef<any>[];
+  readonly orig2prim?: Readonly<Record<string, Orig2PrimRule>>;
+  readonly prim2orig?: Readonly<Record<string, Prim2OrigRule>>;
+  readonly linearize?: Readonly<Record<string, LinearizeRule>>;
+  readonly transpose?: Readonly<Record<string, TransposeRule>>;
+  readonly vjp?: Readonly<Record<string, VjpRule>>;
+  /** Backends this plugin introduces (a backend package declares its own name here). */
+  readonly backends?: readonly string[];
+  /** Kernels per backend name, per op type. Their form is the backend's business. */
+  readonly kernels?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /**
+   * For the ops this plugin defines: which package provides each kind of rule or kernel
+   * (`kernel:<backend>` for kernels), so a missing one can be reported by package name.
+   */
+  readonly providers?: Readonly<Partial<Record<RuleKind | `kernel:${string}`, string>>>;
+}
+
+interface Entry<T> {
+  readonly value: T;
+  readonly plugin: string;
+}
+
+/** The table of op definitions, rules and kernels that every transform and backend consults. */
+export class Registry {
+  private readonly opDefs = new Map<string, Entry<OpDef<any>>>();
+  private readonly rules: { [K in RuleKind]: Map<string, Entry<RuleTables[K]>> } = {
+    orig2prim: new Map(),
+    prim2orig: new Map(),
+    linearize: new Map(),
+    transpose: new Map(),
+    vjp: new Map(),
+  };
+  private readonly kernelTables = new Map<string, Map<string, Entry<unknown>>>();
+  private readonly pluginsByName = new Map<string, Plugin>();
+  private readonly providerHints = new Map<string, Plugin['providers']>();
+
+  /** Validates `plugin` and adds everything it carries; returns this registry for chaining. */
+  use(plugin: Plugin): this {
+    validatePluginShape(plugin);
+    const known = this.pluginsByName.get(plugin.name);
+    if (known) {
+      // A second copy of the same package (two bundles, or dual ESM/CJS) registers the same plugin again.
+      if (known === plugin || (known.version !== undefined && known.version === plugin.version)) return this;
+      if (!plugin.override) {
+        throw new PluginError(
+          plugin.name,
+          `a plugin with this name (version ${known.version ?? 'unknown'}) is already registered; ` +
+            'set override: true to replace it, or give the plugin another name.',
+        );
+      }
+    }
+    this.checkConflicts(plugin);
+    for (const def of plugin.ops ?? []) {
+      this.opDefs.set(def.type, { value: def, plugin: plugin.name });
+      if (plugin.providers) this.providerHints.set(def.type, plugin.providers);
+    }
+    for (const backend of plugin.backends ?? []) {
+      if (!this.kernelTables.has(backend)) this.kernelTables.set(backend, new Map());
+    }
+    for (const kind of RULE_KINDS) {
+      const table = plugin[kind] as Record<string, RuleTables[typeof kind]> | undefined;
+      for (const [type, fn] of Object.entries(table ?? {})) {
+        (this.rules[kind] as Map<string, Entry<unknown>>).set(type, { value: fn, plugin: plugin.name });
+      }
+    }
+    for (const [backend, kernels] of Object.entries(plugin.kernels ?? {})) {
+      const table = this.kernelTables.get(backend)!;
+      for (const [type, kernel] of Object.entries(kernels)) table.set(type, { value: kernel, plugin: plugin.name });
+    }
+    this.pluginsByName.set(plugin.name, plugin);
+    return this;
+  }
+
+  private checkConflicts(plugin: Plugin): void {
+    function fail(detail: string): never {
+      throw new PluginError(plugin.name, detail);
+    }
+    const own = new Map<string, OpDef<any>>();
+    for (const def of plugin.ops ?? []) {
+      if (own.has(def.type)) fail(`op '${def.type}' is defined twice in this plugin.`);
+      own.set(def.type, def);
+      const existing = this.opDefs.get(def.type);
+      if (existing && !plugin.override) {
+        fail(
+          `op '${def.type}' is already defined by plugin '${existing.plugin}'; ` +
+            'set override: true to replace it, or give the op another name.',
+        );
+      }
+    }
+    const defOf = (type: string): OpDef<any> | undefined => own.get(type) ?? this.opDefs.get(type)?.value;
+    const ruleKindFor: Record<RuleKind, OpKind> = {
+      orig2prim: 'orig',
+      vjp: 'orig',
+      prim2orig: 'prim',
+      linearize: 'prim',
+      transpose: 'prim',
+    };
+    for (const kind of RULE_KINDS) {
+      for (const [type, fn] of Object.entries((plugin[kind] as Record<string, unknown> | undefined) ?? {})) {
+        const def = defOf(type);
+        if (!def) {
+          fail(
+            `has a ${kind} rule for op '${type}', which no registered plugin defines. ` +
+              'Define the op in this plugin or register the plugin that defines it first.',
+          );
+        }
+        if (typeof fn !== 'function') fail(`the ${kind} rule for op '${type}' is not a function.`);
+        if (def.kind !== ruleKindFor[kind]) {
+          fail(`has a ${kind} rule for op '${type}', but ${kind} rules are for ${ruleKindFor[kind]} ops and '${type}' is a ${def.kind} op.`);
+        }
+        if (kind === 'transpose' && (def.linearIn ?? []).length === 0) {
+          fail(`has a transpose rule for prim '${type}', which is linear in none of its inputs (linearIn is empty).`);
+        }
+        const existing = this.rules[kind].get(type);
+        if (existing && !plugin.override) {
+          fail(`the ${kind} rule for op '${type}' is already registered by plugin '${existing.plugin}'; set override: true to replace it.`);
+        }
+      }
+    }
+    const backends = new Set([...this.kernelTables.keys(), ...(plugin.backends ?? [])]);
+    for (const [backend, kernels] of Object.entries(plugin.kernels ?? {})) {
+      if (!backends.has(backend)) {
+        fail(
+          `has kernels for backend '${backend}', which no registered plugin declares. ` +
+            `Known backends: ${[...backends].join(', ') || '(none)'}.`,
+        );
+      }
+      for (const [type, kernel] of Object.entries(kernels)) {
+        const def = defOf(type);
+        if (!def) fail(`has a ${backend} kernel for op '${type}', which no registered plugin defines.`);
+        if (def.kind === 'prim') fail(`has a ${backend} kernel for prim '${type}'; prims have no kernels, only native ops do.`);
+        if (typeof kernel !== 'function') fail(`the ${backend} kernel for op '${type}' is not a function.`);
+        const existing = this.kernelTables.get(backend)?.get(type);
+        if (existing && !plugin.override) {
+          fail(`the ${backend} kernel for op '${type}' is already registered by plugin '${existing.plugin}'; set override: true to replace it.`);
+        }
+      }
+    }
+  }
+
+  hasOp(type: string): boolean {
+    return this.opDefs.has(type);
+  }
+
+  /** Returns the definition of `type`, or throws UnknownOpError listing the defined ops. */
+  opDef(type: string): OpDef<any> {
+    const entry = this.opDefs.get(type);
+    if (!entry) throw new UnknownOpError(type, [...this.opDefs.keys()].sort());
+    return entry.value;
+  }
+
+  opTypes(kind?: OpKind): string[] {
+    return [...this.opDefs.values()].filter((e) => kind === undefined || e.value.kind === kind).map((e) => e.value.type);
+  }
+
+  /** The plugin that registered the definition of `type`. */
+  opPlugin(type: string): string | undefined {
+    return this.opDefs.get(type)?.plugin;
+  }
+
+  hasRule(kind: RuleKind, type: string): boolean {
+    return this.rules[kind].has(type);
+  }
+
+  /** Returns the rule of `kind` for `type`, or throws MissingRuleError naming the package to install. */
+  rule<K extends RuleKind>(kind: K, type: string): RuleTables[K] {
+    const entry = this.rules[kind].get(type);
+    if (!entry) {
+      this.opDef(type);
+      throw new MissingRuleError(type, kind, this.providerHints.get(type)?.[kind], [...this.rules[kind].keys()].sort());
+    }
+    return entry.value as RuleTables[K];
+  }
+
+  /** The plugin that registered the rule of `kind` for `type`. */
+  rulePlugin(kind: RuleKind, type: string): string | undefined {
+    return this.rules[kind].get(type)?.plugin;
+  }
+
+  hasBackend(backend: string): boolean {
+    return this.kernelTables.has(backend);
+  }
+
+  backends(): string[] {
+    return [...this.kernelTables.keys()];
+  }
+
+  hasKernel(backend: string, type: string): boolean {
+    return this.kernelTables.get(backend)?.has(type) ?? false;
+  }
+
+  /** Returns the `backend` kernel for `type`, or throws MissingKernelError naming the package to install. */
+  kernel<K = unknown>(backend: string, type: string): K {
+    const entry = this.kernelTables.get(backend)?.get(type);
+    if (!entry) {
+      this.opDef(type);
+      throw new MissingKernelError(
+        type,
+        backend,
+        this.providerHints.get(type)?.[`kernel:${backend}`],
+        [...(this.kernelTables.get(backend)?.keys() ?? [])].sort(),
+      );
+    }
+    return entry.value as K;
+  }
+
+  plugins(): Plugin[] {
+    return [...this.pluginsByName.values()];
+  }
+}
+
+function validatePluginShape(plugin: Plugin): void {
+  if (typeof plugin !== 'object' || plugin === null) {
+    throw new PluginError(String(plugin), 'a plugin must be an object with a name and a contract version.');
+  }
+  if (typeof plugin.name !== 'string' || plugin.name.length === 0) {
+    throw new PluginError('(unnamed)', 'the plugin has no name; set `name` (usually the npm package name).');
+  }
+  if (plugin.contract !== PLUGIN_CONTRACT_VERSION) {
+    throw new PluginError(
+      plugin.name,
+      `it was written for plugin contract ${String(plugin.contract)}, but this registry implements contract ${PLUGIN_CONTRACT_VERSION}.`,
+    );
+  }
+  for (const def of plugin.ops ?? []) {
+    if (typeof def?.type !== 'string' || def.type.length === 0) throw new PluginError(plugin.name, 'an op definition has no type.');
+    if (def.kind !== 'orig' && def.kind !== 'prim') {
+      throw new PluginError(plugin.name, `op '${def.type}' has kind ${JSON.stringify(def.kind)}; use 'orig' or 'prim'.`);
+    }
+    if (!Array.isArray(def.inputs)) throw new PluginError(plugin.name, `op '${def.type}' has no inputs list.`);
+    if (typeof def.infer !== 'function') throw new PluginError(plugin.name, `op '${def.type}' has no infer function.`);
+    if (def.kind === 'prim' && !def.type.endsWith('_p')) {
+      throw new PluginError(plugin.name, `prim '${def.type}' must be named with a '_p' suffix.`);
+    }
+    if (def.kind === 'orig' && def.type.endsWith('_p')) {
+      throw new PluginError(plugin.name, `native op '${def.type}' must not end in '_p'; that suffix marks prims.`);
+    }
+    for (const i of def.linearIn ?? []) {
+      if (!Number.isInteger(i) || i < 0 || i >= def.inputs.length + (def.variadic ? Infinity : 0)) {
+        throw new PluginError(plugin.name, `op '${def.type}' lists input ${i} in linearIn, but it has inputs ${def.inputs.join(', ')}.`);
+      }
+    }
+  }
+}
+
+const DEFAULT_REGISTRY_KEY = Symbol.for('@primgrad/ir.defaultRegistry');
+
+/**
+ * Returns the process-wide default registry, created empty on first use. It is kept on
+ * globalThis under a registered symbol, so two copies of this package in one bundle share it.
+ */
+export function defaultRegistry(): Registry {
+  const holder = globalThis as { [DEFAULT_REGISTRY_KEY]?: Registry };
+  holder[DEFAULT_REGISTRY_KEY] ??= new Registry();
+  return holder[DEFAULT_REGISTRY_KEY];
+}
+
+/** Creates a registry holding `plugins`, registered in order. */
+export function createRegistry(plugins: readonly Plugin[] = []): Registry {
+  const registry = new Registry();
+  for (const p of plugins) registry.use(p);
+  return registry;
+}

@@ -1,0 +1,45 @@
+import type { Builder, DType, Shape, Var } from '@primgrad/ir';
+
+// Typed builder functions: each emits one native op through `b` and returns its output.
+
+export const add = (b: Builder, x: Var, y: Var): Var => b.emit1('add', [x, y]);
+export const sub = (b: Builder, x: Var, y: Var): Var => b.emit1('sub', [x, y]);
+export const mul = (b: Builder, x: Var, y: Var): Var => b.emit1('mul', [x, y]);
+export const div = (b: Builder, x: Var, y: Var): Var => b.emit1('div', [x, y]);
+export const pow = (b: Builder, x: Var, y: Var): Var => b.emit1('pow', [x, y]);
+export const maximum = (b: Builder, x: Var, y: Var): Var => b.emit1('maximum', [x, y]);
+export const equal = (b: Builder, x: Var, y: Var): Var => b.emit1('equal', [x, y]);
+export const greaterThan = (b: Builder, x: Var, y: Var): Var => b.emit1('greater_than', [x, y]);
+export const greaterEqual = (b: Builder, x: Var, y: Var): Var => b.emit1('greater_equal', [x, y]);
+export const neg = (b: Builder, x: Var): Var => b.emit1('neg', [x]);
+export const exp = (b: Builder, x: Var): Var => b.emit1('exp', [x]);
+export const log = (b: Builder, x: Var): Var => b.emit1('log', [x]);
+export const tanh = (b: Builder, x: Var): Var => b.emit1('tanh', [x]);
+export const sqrt = (b: Builder, x: Var): Var => b.emit1('sqrt', [x]);
+export const sin = (b: Builder, x: Var): Var => b.emit1('sin', [x]);
+export const cos = (b: Builder, x: Var): Var => b.emit1('cos', [x]);
+export const abs = (b: Builder, x: Var): Var => b.emit1('abs', [x]);
+export const assign = (b: Builder, x: Var): Var => b.emit1('assign', [x]);
+export const scale = (b: Builder, x: Var, factor: number, bias = 0): Var => b.emit1('scale', [x], { scale: factor, bias });
+export const where = (b: Builder, condition: Var, x: Var, y: Var): Var => b.emit1('where', [condition, x, y]);
+export const matmul = (b: Builder, x: Var, y: Var, options: { transX?: boolean; transY?: boolean } = {}): Var =>
+  b.emit1('matmul', [x, y], { transX: options.transX ?? false, transY: options.transY ?? false });
+
+/** `axis` null or absent reduces every axis. */
+export const reduceSum = (b: Builder, x: Var, axis: number | readonly number[] | null = null, keepdim = false): Var =>
+  b.emit1('reduce_sum', [x], { axis: typeof axis === 'number' ? [axis] : axis === null ? null : [...axis], keepdim });
+export const reduceMean = (b: Builder, x: Var, axis: number | readonly number[] | null = null, keepdim = false): Var =>
+  b.emit1('reduce_mean', [x], { axis: typeof axis === 'number' ? [axis] : axis === null ? null : [...axis], keepdim });
+export const pNorm = (
+  b: Builder,
+  x: Var,
+  porder = 2,
+  axis: number | readonly number[] | null = null,
+  keepdim = false,
+): Var => b.emit1('p_norm', [x], { porder, axis: typeof axis === 'number' ? [axis] : axis === null ? null : [...axis], keepdim });
+export const reshape = (b: Builder, x: Var, shape: readonly number[]): Var => b.emit1('reshape', [x], { shape: [...shape] });
+export const transpose = (b: Builder, x: Var, perm: readonly number[]): Var => b.emit1('transpose', [x], { perm: [...perm] });
+export const broadcastTo = (b: Builder, x: Var, shape: Shape): Var => b.emit1('broadcast_to', [x], { shape: [...shape] });
+export const cast = (b: Builder, x: Var, dtype: DType): Var => b.emit1('cast', [x], { dtype });
+export const fillConstant = (b: Builder, shape: Shape, dtype: DType, value: number): Var =>
+  b.emit1('fill_constant', [], { shape: [...shape], dtype, value });

@@ -166,8 +166,9 @@ export class Program {
     return this.blocks[0]!;
   }
 
-  /** Returns a fresh var name of the form `<hint>_<n>`, unique in this program. */
-  uniqueName(hint: string): string {
+  /** Returns a fresh var name of the form `<hint>_<n>` (or `hint` itself with bareFirst), unique in this program. */
+  uniqueName(hint: string, options: { bareFirst?: boolean } = {}): string {
+    if (options.bareFirst && !this.names.has(hint)) return hint;
     let n = this.counters.get(hint) ?? 0;
     let name = `${hint}_${n}`;
     while (this.names.has(name)) name = `${hint}_${++n}`;

@@ -1,0 +1,70 @@
+import { ArgumentError, type DType, type Var } from '@primgrad/ir';
+import * as native from '@primgrad/orig-ops';
+import { builderFor, builderOf, defaultMainProgram } from './context.js';
+
+/** An operand: a var, or a number taken as a 0-d constant of the other operand's dtype. */
+export type Operand = Var | number;
+
+function checkVar(op: string, v: unknown, name: string): Var {
+  if (!v || typeof v !== 'object' || !('block' in v)) {
+    throw new ArgumentError(`${op}: '${name}' must be a var (got ${v === null ? 'null' : typeof v}).`);
+  }
+  return v as Var;
+}
+
+function binary(op: string, emit: (b: ReturnType<typeof builderOf>, x: Var, y: Var) => Var) {
+  return (x: Operand, y: Operand): Var => {
+    if (typeof x === 'number' && typeof y === 'number') throw new ArgumentError(`${op}: at least one operand must be a var.`);
+    const vx = typeof x === 'number' ? undefined : checkVar(op, x, 'x');
+    const vy = typeof y === 'number' ? undefined : checkVar(op, y, 'y');
+    const b = builderOf([vx, vy].filter((v): v is Var => v !== undefined));
+    const dtype = (vx ?? vy)!.dtype;
+    const lx = vx ?? native.fillConstant(b, [], dtype, x as number);
+    const ly = vy ?? native.fillConstant(b, [], dtype, y as number);
+    return emit(b, lx, ly);
+  };
+}
+
+function unary(op: string, emit: (b: ReturnType<typeof builderOf>, x: Var) => Var) {
+  return (x: Var): Var => emit(builderOf([checkVar(op, x, 'x')]), x);
+}
+
+export const add = binary('add', native.add);
+export const sub = binary('sub', native.sub);
+export const mul = binary('mul', native.mul);
+export const div = binary('div', native.div);
+export const pow = binary('pow', native.pow);
+export const maximum = binary('maximum', native.maximum);
+export const equal = binary('equal', native.equal);
+export const greaterThan = binary('greater_than', native.greaterThan);
+export const greaterEqual = binary('greater_equal', native.greaterEqual);
+export const neg = unary('neg', native.neg);
+export const exp = unary('exp', native.exp);
+export const log = unary('log', native.log);
+export const tanh = unary('tanh', native.tanh);
+export const sqrt = unary('sqrt', native.sqrt);
+export const sin = unary('sin', native.sin);
+export const cos = unary('cos', native.cos);
+export const abs = unary('abs', native.abs);
+export const assign = unary('assign', native.assign);
+
+export const scale = (x: Var, factor: number, bias = 0): Var => native.scale(builderOf([checkVar('scale', x, 'x')]), x, factor, bias);
+export const where = (condition: Var, x: Var, y: Var): Var => native.where(builderOf([condition, x, y]), condition, x, y);
+export const matmul = (x: Var, y: Var, options: { transX?: boolean; transY?: boolean } = {}): Var =>
+  native.matmul(builderOf([checkVar('matmul', x, 'x'), checkVar('matmul', y, 'y')]), x, y, options);
+/** Sums over `axis` (every axis when null). */
+export const sum = (x: Var, axis: number | readonly number[] | null = null, keepdim = false): Var =>
+  native.reduceSum(builderOf([checkVar('sum', x, 'x')]), x, axis, keepdim);
+export const mean = (x: Var, axis: number | readonly number[] | null = null, keepdim = false): Var =>
+  native.reduceMean(builderOf([checkVar('mean', x, 'x')]), x, axis, keepdim);
+/** The p-norm over `axis` (every element when null); p = 2 is the Euclidean or Frobenius norm. */
+export const norm = (x: Var, p = 2, axis: number | readonly number[] | null = null, keepdim = false): Var =>
+  native.pNorm(builderOf([checkVar('norm', x, 'x')]), x, p, axis, keepdim);
+export const reshape = (x: Var, shape: readonly number[]): Var => native.reshape(builderOf([checkVar('reshape', x, 'x')]), x, shape);
+export const transpose = (x: Var, perm: readonly number[]): Var => native.transpose(builderOf([checkVar('transpose', x, 'x')]), x, perm);
+export const broadcastTo = (x: Var, shape: readonly number[]): Var =>
+  native.broadcastTo(builderOf([checkVar('broadcastTo', x, 'x')]), x, shape);
+export const cast = (x: Var, dtype: DType): Var => native.cast(builderOf([checkVar('cast', x, 'x')]), x, dtype);
+/** A constant of `shape` and `dtype`, built in the current main program. */
+export const fillConstant = (shape: readonly number[], dtype: DType, value: number): Var =>
+  native.fillConstant(builderFor(defaultMainProgram().globalBlock()), shape, dtype, value);

@@ -1,0 +1,8 @@
+import type { Block } from '@primgrad/ir';
+import { prim2orig as raise } from '@primgrad/transforms';
+import { defaultMainProgram, registryOf } from './context.js';
+
+/** Raises every prim of `block` (block 0 of the current main program by default) to native ops, in place. */
+export function prim2orig(block: Block = defaultMainProgram().globalBlock()): void {
+  raise(block, registryOf(block.program));
+}

@@ -1,0 +1,37 @@
+import { RuleOutputError, formatShape, type Op, type Registry, type RuleKind, type TensorType, type Var } from '@primgrad/ir';
+
+/**
+ * Checks what a rule returned against what it had to return: the count, then each var's shape
+ * and dtype. Null entries are allowed only where `allowNull` says so (symbolic zeros).
+ */
+export function checkRuleOutputs(
+  registry: Registry,
+  kind: RuleKind,
+  op: Op,
+  results: readonly (Var | null)[] | unknown,
+  expected: readonly (TensorType | null)[],
+  options: { allowNull: boolean; mustBeNull?: readonly boolean[] },
+): void {
+  const fail = (detail: string): never => {
+    throw new RuleOutputError(op.type, kind, registry.rulePlugin(kind, op.type), detail);
+  };
+  if (!Array.isArray(results)) fail(`it must return an array of ${expected.length} var(s), got ${typeof results}.`);
+  const list = results as readonly (Var | null | undefined)[];
+  if (list.length !== expected.length) fail(`it returned ${list.length} var(s), expected ${expected.length}.`);
+  list.forEach((v, i) => {
+    const want = expected[i];
+    if (v === null || v === undefined) {
+      if (!options.allowNull) fail(`result ${i} is ${String(v)}; this rule kind must return a var for every output.`);
+      return;
+    }
+    if (options.mustBeNull?.[i]) {
+      fail(`result ${i} ('${v.name}') must be null: input ${i} is not linear here.`);
+    }
+    if (typeof v !== 'object' || !('shape' in v) || !('dtype' in v)) fail(`result ${i} is not a var.`);
+    if (want && (v.dtype !== want.dtype || v.shape.length !== want.shape.length || v.shape.some((d, k) => d !== want.shape[k]))) {
+      fail(
+        `result ${i} ('${v.name}') is ${v.dtype}${formatShape(v.shape)}, expected ${want.dtype}${formatShape(want.shape)}.`,
+      );
+    }
+  });
+}

@@ -1,0 +1,84 @@
+import { ArgumentError, Builder, PrimgradError, formatShape, type Block, type Registry, type Var } from '@primgrad/ir';
+import { checkRuleOutputs } from './check.js';
+import { opsOnPath } from './path.js';
+
+export interface LinearizeOptions {
+  /** Tangent vars for `xs`; by default new data vars named `<x>_dot`, which the caller feeds. */
+  readonly xsDot?: readonly Var[];
+  /** Vars that carry no derivative for this call, besides those with stopGradient set. */
+  readonly noGrad?: Iterable<Var>;
+}
+
+export interface LinearizeResult {
+  readonly xsDot: Var[];
+  /** Output tangents; null where `y` does not depend on any of `xs` (a symbolic zero). */
+  readonly ysDot: (Var | null)[];
+}
+
+/**
+ * Appends to `block` the ops that compute the tangents of `ys` from the tangents of `xs` (a
+ * JVP), walking the prims on a path from xs to ys in order and running each one's linearize
+ * rule. The appended ops are linear in `xsDot`, apart from the primal residuals they compute.
+ * The block must hold prims on that path: run orig2prim first.
+ */
+export function linearize(
+  block: Block,
+  registry: Registry,
+  xs: readonly Var[],
+  ys: readonly Var[],
+  options: LinearizeOptions = {},
+): LinearizeResult {
+  checkVarsInBlock(block, xs, 'xs');
+  checkVarsInBlock(block, ys, 'ys');
+  const xsDot = options.xsDot ? [...options.xsDot] : xs.map((x) => block.createVar({ name: block.program.uniqueName(`${x.name}_dot`, { bareFirst: true }), shape: x.shape, dtype: x.dtype, isData: true }));
+  if (xsDot.length !== xs.length) {
+    throw new ArgumentError(`linearize: got ${xs.length} xs but ${xsDot.length} xsDot; pass one tangent per x.`);
+  }
+  xsDot.forEach((d, i) => {
+    const x = xs[i]!;
+    if (d.dtype !== x.dtype || formatShape(d.shape) !== formatShape(x.shape)) {
+      throw new ArgumentError(
+        `linearize: tangent '${d.name}' is ${d.dtype}${formatShape(d.shape)} but x '${x.name}' is ${x.dtype}${formatShape(x.shape)}.`,
+      );
+    }
+  });
+
+  const noGrad = new Set(options.noGrad ?? []);
+  const { ops } = opsOnPath(block.ops, registry, xs, ys, { noGrad });
+  const tangents = new Map<Var, Var>();
+  xs.forEach((x, i) => {
+    if (!noGrad.has(x)) tangents.set(x, xsDot[i]!);
+  });
+  const b = new Builder(block, registry);
+  for (const op of ops) {
+    const def = registry.opDef(op.type);
+    if (def.kind !== 'prim') {
+      throw new PrimgradError(
+        `linearize: op '${op.type}' (output '${op.outputs[0]?.name ?? '?'}') is a native op; linearize works on prims. ` +
+          'Run orig2prim(block) first.',
+      );
+    }
+    const tangentsIn = op.inputs.map((v) => tangents.get(v) ?? null);
+    const rule = registry.rule('linearize', op.type);
+    const tangentsOut = rule(b, op, tangentsIn);
+    checkRuleOutputs(registry, 'linearize', op, tangentsOut, op.outputs, { allowNull: true });
+    op.outputs.forEach((o, j) => {
+      const t = tangentsOut[j];
+      if (t && !(o.stopGradient || noGrad.has(o))) tangents.set(o, t);
+      else tangents.delete(o);
+    });
+  }
+  return { xsDot, ysDot: ys.map((y) => tangents.get(y) ?? null) };
+}
+
+export function checkVarsInBlock(block: Block, vars: readonly Var[], what: string): void {
+  if (!Array.isArray(vars)) throw new ArgumentError(`${what} must be an array of vars.`);
+  vars.forEach((v, i) => {
+    if (!v || typeof v !== 'object' || !('block' in v)) {
+      throw new ArgumentError(`${what}[${i}] is not a var (got ${v === null ? 'null' : typeof v}).`);
+    }
+    if (v.block !== block) {
+      throw new ArgumentError(`${what}[${i}] ('${v.name}') belongs to another block than the one being transformed.`);
+    }
+  });
+}

@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import {
+  Builder,
+  MissingRuleError,
+  PLUGIN_CONTRACT_VERSION,
+  Program,
+  RuleOutputError,
+  createRegistry,
+  printBlock,
+  type Plugin,
+  type Var,
+} from '@primgrad/ir';
+import { origOpsPlugin, tanh, add, mul } from '@primgrad/orig-ops';
+import { primOpsPlugin, addP, mulP, tanhP, subP, fullLikeP } from '@primgrad/prim-ops';
+import { eliminateDeadCode, linearize, orig2prim, prim2orig, transpose, backward } from '../src/index.js';
+
+// A small rule set written here so the drivers are tested apart from the rule packages.
+const toyRules: Plugin = {
+  name: 'toy-rules',
+  contract: PLUGIN_CONTRACT_VERSION,
+  orig2prim: {
+    add: (b, op) => [addP(b, op.inputs[0]!, op.inputs[1]!)],
+    mul: (b, op) => [mulP(b, op.inputs[0]!, op.inputs[1]!)],
+    tanh: (b, op) => [tanhP(b, op.inputs[0]!)],
+  },
+  prim2orig: {
+    add_p: (b, op) => [add(b, op.inputs[0]!, op.inputs[1]!)],
+    mul_p: (b, op) => [mul(b, op.inputs[0]!, op.inputs[1]!)],
+    tanh_p: (b, op) => [tanh(b, op.inputs[0]!)],
+  },
+  linearize: {
+    add_p: (b, _op, [dx, dy]) => [dx && dy ? addP(b, dx, dy) : (dx ?? dy ?? null)],
+    mul_p: (b, op, [dx, dy]) => {
+      const [x, y] = op.inputs as [Var, Var];
+      const a = dx ? mulP(b, dx, y) : null;
+      const c = dy ? mulP(b, x, dy) : null;
+      return [a && c ? addP(b, a, c) : (a ?? c)];
+    },
+    tanh_p: (b, op, [dx]) => {
+      const y = op.outputs[0]!;
+      return [dx ? mulP(b, dx, subP(b, fullLikeP(b, y, 1), mulP(b, y, y))) : null];
+    },
+  },
+  transpose: {
+    add_p: (_b, _op, [ct], linear) => linear.map((l) => (l ? ct! : null)),
+    mul_p: (b, op, [ct], linear) => [
+      linear[0] ? mulP(b, ct!, op.inputs[1]!) : null,
+      linear[1] ? mulP(b, op.inputs[0]!, ct!) : null,
+    ],
+  },
+};
+
+function setup() {
+  const registry = createRegistry([origOpsPlugin, primOpsPlugin, toyRules]);
+  const program = new Program();
+  const block = program.globalBlock();
+  const b = new Builder(block, registry);
+  const x = block.createVar({ name: 'x', shape: [2], dtype: 'float64', isData: true });
+  const w = block.createVar({ name: 'w', shape: [2], dtype: 'float64', persistable: true, isParameter: true });
+  return { registry, block, b, x, w };
+}
+
+describe('orig2prim', () => {
+  it('keeps output vars held by the caller', () => {
+    const { registry, block, b, x, w } = setup();
+    const y = tanh(b, mul(b, x, w));
+
+    orig2prim(block, registry);
+
+    expect(block.ops.map((o) => o.type)).toEqual(['mul_p', 'tanh_p']);
+    expect(block.ops[1]!.outputs[0]).toBe(y);
+    expect(block.vars.get(y.name)).toBe(y);
+  });
+
+  it('names the op, rule kind and package when a rule is missing', () => {
+    const { block, b, x } = setup();
+    const registry = createRegistry([origOpsPlugin, primOpsPlugin]);
+    tanh(new Builder(block, registry), x);
+    void b;
+
+    expect(() => orig2prim(block, registry)).toThrow(MissingRuleError);
+    expect(() => orig2prim(block, registry)).toThrow(/orig2prim rule .*'tanh'.*@primgrad\/orig2prim-rules/);
+  });
+
+  it('rejects a rule result of the wrong shape', () => {
+    const bad: Plugin = {
+      name: 'bad-tanh',
+      contract: PLUGIN_CONTRACT_VERSION,
+      orig2prim: { tanh: (b) => [b.emit1('fill_constant_p', [], { shape: [3], dtype: 'float64', value: 0 })] },
+    };
+    const registry = createRegistry([origOpsPlugin, primOpsPlugin, bad]);
+    const { block, x } = setup();
+    tanh(new Builder(block, registry), x);
+
+    expect(() => orig2prim(block, registry)).toThrow(RuleOutputError);
+    expect(() => orig2prim(block, registry)).toThrow(/orig2prim rule for 'tanh' \(from plugin 'bad-tanh'\).*float64\[3\], expected float64\[2\]/);
+  });
+});
+
+describe('linearize and transpose', () => {
+  it('emit nothing for a symbolic zero tangent', () => {
+    const { registry, block, b, x, w } = setup();
+    const y = mul(b, x, w);
+    orig2prim(block, registry);
+    const before = block.ops.length;
+
+    const { ysDot } = linearize(block, registry, [x], [y]);
+
+    // d(x * w) with dw = 0 is one mul_p: no zero is materialized for w.
+    expect(block.ops.length - before).toBe(1);
+    expect(ysDot[0]).not.toBeNull();
+  });
+
+  it('returns null for an output that does not depend on x', () => {
+    const { registry, block, b, x, w } = setup();
+    const y = tanh(b, w);
+    orig2prim(block, registry);
+
+    const { ysDot } = linearize(block, registry, [x], [y]);
+
+    expect(ysDot).toEqual([null]);
+  });
+
+  it('rejects native ops', () => {
+    const { registry, block, b, x } = setup();
+    const y = tanh(b, x);
+
+    expect(() => linearize(block, registry, [x], [y])).toThrow(/native op.*Run orig2prim/);
+  });
+
+  it('sums cotangents of a var read twice and removes linear ops', () => {
+    const { registry, block, b, x } = setup();
+    const y = mul(b, x, x);
+    orig2prim(block, registry);
+
+    const { xsDot, ysDot } = linearize(block, registry, [x], [y]);
+    const { xsBar } = transpose(block, registry, xsDot, ysDot);
+
+    const text = printBlock(block);
+    expect(block.ops.map((o) => o.type)).toEqual(['mul_p', 'mul_p', 'mul_p', 'add_p']);
+    expect(text).not.toContain('x_dot');
+    expect(xsBar[0]!.shape).toEqual([2]);
+    prim2orig(block, registry);
+    expect(block.ops.map((o) => o.type)).toEqual(['mul', 'mul', 'mul', 'add']);
+  });
+});
+
+describe('backward', () => {
+  it('names the vjp package when a rule is missing', () => {
+    const { registry, block, b, x } = setup();
+    const y = tanh(b, x);
+
+    expect(() => backward(block, registry, [y], [x])).toThrow(/No vjp rule .*'tanh'.*@primgrad\/vjp-rules/);
+  });
+});
+
+describe('eliminateDeadCode', () => {
+  it('keeps fetched vars and persistable writes', () => {
+    const { block, b, x, w } = setup();
+    const kept = add(b, x, w);
+    tanh(b, x);
+
+    const removed = eliminateDeadCode(block, [kept]);
+
+    expect(removed).toBe(1);
+    expect(block.ops.map((o) => o.type)).toEqual(['add']);
+  });
+});

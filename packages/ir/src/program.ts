@@ -45,7 +45,8 @@ export class Var implements TensorType {
     this.persistable = options.persistable ?? false;
     this.isParameter = options.isParameter ?? false;
     this.isData = options.isData ?? false;
-    this.stopGradient = options.stopGradient ?? (options.isData === true ? true : false);
+    // Program inputs and optimizer state are constants to autodiff unless the user says otherwise.
+    this.stopGradient = options.stopGradient ?? (this.isData || (this.persistable && !this.isParameter));
   }
 
   get program(): Program {

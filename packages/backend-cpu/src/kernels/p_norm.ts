@@ -1,0 +1,71 @@
+/**
+ * @file p_norm: (sum |x|^p)^(1/p) over `axis` (null: every element), for any positive finite p.
+ *
+ * To avoid overflow and underflow for large |x| or large p it computes, per result element,
+ * m = max |x| and then m * (sum (|x|/m)^p)^(1/p). NaN anywhere in a group gives NaN; an infinite
+ * element gives Infinity; an empty or all-zero group gives 0. p = 1 and p = 2 take direct paths.
+ */
+import { floatScalarAttr, stridesOf, type NDArray } from '@primgrad/ir';
+import { allocOut, type CpuKernel } from '../kernel.js';
+import { accumulate, reductionPlan, type ReductionPlan } from './reduce.js';
+import { forEachRow } from './strided.js';
+
+/** Per result element, the largest |x| (NaN when any element of its group is NaN). */
+function maxAbs(x: NDArray, plan: ReductionPlan): Float64Array {
+  const m = new Float64Array(plan.size);
+  const xd = x.data;
+  forEachRow(x.shape, [stridesOf(x.shape), plan.accStrides], (off, n, inner) => {
+    let xi = off[0]!;
+    let a = off[1]!;
+    const sx = inner[0]!;
+    const sa = inner[1]!;
+    for (let j = 0; j < n; j++, xi += sx, a += sa) {
+      const v = Math.abs(xd[xi]!);
+      const cur = m[a]!;
+      if (v > cur || v !== v) m[a] = v;
+    }
+  });
+  return m;
+}
+
+export const pNormKernel: CpuKernel = ([x], op, [t]) => {
+  const p = floatScalarAttr('p_norm', op.attrs, 'porder', 2);
+  const plan = reductionPlan('p_norm', op.attrs, x!.shape);
+  const out = allocOut(t!);
+  const od = out.data;
+  if (p === 1) {
+    const acc = new Float64Array(plan.size);
+    accumulate(x!, plan, acc, 1);
+    out.data.set(acc);
+    return [out];
+  }
+  const m = maxAbs(x!, plan);
+  const s = new Float64Array(plan.size);
+  const xd = x!.data;
+  forEachRow(x!.shape, [stridesOf(x!.shape), plan.accStrides], (off, n, inner) => {
+    let xi = off[0]!;
+    let a = off[1]!;
+    const sx = inner[0]!;
+    const sa = inner[1]!;
+    if (p === 2) {
+      for (let j = 0; j < n; j++, xi += sx, a += sa) {
+        const mm = m[a]!;
+        const r = mm > 0 && mm < Infinity ? xd[xi]! / mm : 0;
+        s[a] += r * r;
+      }
+    } else {
+      for (let j = 0; j < n; j++, xi += sx, a += sa) {
+        const mm = m[a]!;
+        const r = mm > 0 && mm < Infinity ? Math.abs(xd[xi]!) / mm : 0;
+        s[a] += r ** p;
+      }
+    }
+  });
+  const inv = 1 / p;
+  for (let i = 0; i < plan.size; i++) {
+    const mm = m[i]!;
+    // NaN, 0 and Infinity are their own norms.
+    od[i] = mm !== mm || mm === 0 || mm === Infinity ? mm : p === 2 ? mm * Math.sqrt(s[i]!) : mm * s[i]! ** inv;
+  }
+  return [out];
+};

@@ -1,0 +1,80 @@
+import type { Builder, LinearizeRule, Var } from '@primgrad/ir';
+import {
+  divP,
+  eqP,
+  fullLikeP,
+  gtP,
+  logP,
+  mulP,
+  negP,
+  powP,
+  selectP,
+  subP,
+} from '@primgrad/prim-ops';
+import { sumTerms, zeroTangents } from './helpers.js';
+
+/**
+ * The weight of `a`'s tangent in the tangent of max(a, other): 1 where a > other, 0 where
+ * a < other, and 1/2 at ties, so a tie splits the tangent evenly between both inputs as JAX does.
+ */
+function maxWeight(b: Builder, a: Var, other: Var): Var {
+  const tie = selectP(b, eqP(b, a, other), fullLikeP(b, a, 0.5), fullLikeP(b, a, 0));
+  return selectP(b, gtP(b, a, other), fullLikeP(b, a, 1), tie);
+}
+
+/** Linearize rules of the elementwise two-input prims (inputs of one shape) and the comparisons. */
+export const binaryRules: Readonly<Record<string, LinearizeRule>> = {
+  // d(x + y) = dx + dy
+  add_p: (b, _op, [xDot, yDot]) => [sumTerms(b, xDot ?? null, yDot ?? null)],
+
+  // d(x - y) = dx - dy
+  sub_p: (b, _op, [xDot, yDot]) => {
+    if (xDot && yDot) return [subP(b, xDot, yDot)];
+    return [xDot ?? (yDot ? negP(b, yDot) : null)];
+  },
+
+  // d(x y) = dx y + x dy
+  mul_p: (b, op, [xDot, yDot]) => {
+    const [x, y] = op.inputs as [Var, Var];
+    return [sumTerms(b, xDot ? mulP(b, xDot, y) : null, yDot ? mulP(b, x, yDot) : null)];
+  },
+
+  // d(x / y) = (dx - out dy) / y
+  div_p: (b, op, [xDot, yDot]) => {
+    const y = op.inputs[1]!;
+    const out = op.outputs[0]!;
+    if (!xDot && !yDot) return [null];
+    const outTimesYDot = yDot ? mulP(b, out, yDot) : null;
+    const numerator = xDot ? (outTimesYDot ? subP(b, xDot, outTimesYDot) : xDot) : negP(b, outTimesYDot!);
+    return [divP(b, numerator, y)];
+  },
+
+  // d max(x, y) = w dx + (1 - w) dy, with w = 1 where x > y, 0 where x < y and 1/2 at ties
+  max_p: (b, op, [xDot, yDot]) => {
+    const [x, y] = op.inputs as [Var, Var];
+    const xTerm = xDot ? mulP(b, maxWeight(b, x, y), xDot) : null;
+    const yTerm = yDot ? mulP(b, maxWeight(b, y, x), yDot) : null;
+    return [sumTerms(b, xTerm, yTerm)];
+  },
+
+  // d(x ** y) = y x^(y-1) dx + log(x) x^y dy, where the log term is 0 at x = 0
+  pow_p: (b, op, [xDot, yDot]) => {
+    const [x, y] = op.inputs as [Var, Var];
+    const out = op.outputs[0]!;
+    // x^(y-1) rather than out / x, which is NaN at x = 0.
+    const xTerm = xDot ? mulP(b, mulP(b, y, powP(b, x, subP(b, y, fullLikeP(b, y, 1)))), xDot) : null;
+    let yTerm: Var | null = null;
+    if (yDot) {
+      // log(1) = 0 stands in for log(0): where x = 0 and y > 0 the term is 0 · log(0) in the
+      // limit, which is 0, and computing log(0) directly would give 0 · -inf = NaN.
+      const safeX = selectP(b, eqP(b, x, fullLikeP(b, x, 0)), fullLikeP(b, x, 1), x);
+      yTerm = mulP(b, mulP(b, out, logP(b, safeX)), yDot);
+    }
+    return [sumTerms(b, xTerm, yTerm)];
+  },
+
+  // Comparisons return bool, which carries no tangent.
+  eq_p: zeroTangents,
+  gt_p: zeroTangents,
+  ge_p: zeroTangents,
+};

@@ -1,0 +1,265 @@
+/**
+ * Round trips every native op that has an orig2prim rule, over shapes with 0-d, size-1 and
+ * broadcast dims, in float32 and float64. The native program run on the CPU backend gives the
+ * expected values. The same program lowered to prims and raised back must agree with it.
+ */
+import { NDArray, verifyBlock, type Builder, type DType, type Var } from '@primgrad/ir';
+import * as orig from '@primgrad/orig-ops';
+import { orig2prim, prim2orig } from '@primgrad/transforms';
+import { describe, expect, it } from 'vitest';
+import { buildProgram, findMismatch, makeInput, registry, runOnCpu, seededRandom, type InputSpec } from './harness.js';
+
+interface Case {
+  readonly name: string;
+  readonly inputs: readonly InputSpec[];
+  readonly build: (b: Builder, ...inputs: Var[]) => Var;
+}
+
+const FLOAT_DTYPES: readonly DType[] = ['float32', 'float64'];
+
+const BROADCAST_PAIRS: readonly [number[], number[]][] = [
+  [[], []],
+  [[3], [3]],
+  [[2, 3], [3]],
+  [[2, 1], [1, 3]],
+  [[], [2, 3]],
+  [[1], [4]],
+  [[4, 1, 3], [2, 1]],
+  [[0, 3], [1, 3]],
+];
+
+const BINARY_OPS: readonly [string, (b: Builder, x: Var, y: Var) => Var, InputSpec['values']][] = [
+  ['add', orig.add, 'normal'],
+  ['sub', orig.sub, 'normal'],
+  ['mul', orig.mul, 'normal'],
+  ['div', orig.div, 'normal'],
+  ['pow', orig.pow, 'positive'],
+  // Small integers give ties, where maximum and the comparisons are easiest to get wrong.
+  ['maximum', orig.maximum, 'integers'],
+  ['equal', orig.equal, 'integers'],
+  ['greater_than', orig.greaterThan, 'integers'],
+  ['greater_equal', orig.greaterEqual, 'integers'],
+];
+
+const UNARY_OPS: readonly [string, (b: Builder, x: Var) => Var, InputSpec['values']][] = [
+  ['neg', orig.neg, 'normal'],
+  ['exp', orig.exp, 'normal'],
+  ['log', orig.log, 'positive'],
+  ['tanh', orig.tanh, 'normal'],
+  ['sqrt', orig.sqrt, 'positive'],
+  ['sin', orig.sin, 'normal'],
+  ['cos', orig.cos, 'normal'],
+  ['abs', orig.abs, 'integers'],
+  ['assign', orig.assign, 'normal'],
+];
+
+const fmt = (shape: readonly number[]): string => `[${shape.join(',')}]`;
+
+const cases: Case[] = [
+  ...BINARY_OPS.flatMap(([name, fn, values]) =>
+    BROADCAST_PAIRS.flatMap(([xs, ys]) => [
+      { name: `${name} ${fmt(xs)} ${fmt(ys)}`, inputs: [{ shape: xs, values }, { shape: ys, values }], build: fn },
+      { name: `${name} ${fmt(ys)} ${fmt(xs)}`, inputs: [{ shape: ys, values }, { shape: xs, values }], build: fn },
+    ]),
+  ),
+  ...UNARY_OPS.flatMap(([name, fn, values]) =>
+    [[], [1], [2, 3]].map((shape) => ({ name: `${name} ${fmt(shape)}`, inputs: [{ shape, values }], build: fn })),
+  ),
+  ...[
+    [2, 0],
+    [1, 0.5],
+    [-0.5, 3],
+  ].flatMap(([factor, bias]) =>
+    [[], [2, 3]].map((shape) => ({
+      name: `scale ${factor} ${bias} ${fmt(shape)}`,
+      inputs: [{ shape }],
+      build: (b: Builder, x: Var) => orig.scale(b, x, factor!, bias),
+    })),
+  ),
+  ...[
+    [[2, 3], [3], []],
+    [[], [2, 1], [1, 3]],
+    [[2, 1], [2, 3], [2, 3]],
+    [[3], [], []],
+  ].map(([cs, xs, ys]) => ({
+    name: `where ${fmt(cs!)} ${fmt(xs!)} ${fmt(ys!)}`,
+    inputs: [{ shape: cs!, dtype: 'bool' as const, values: 'bool' as const }, { shape: xs! }, { shape: ys! }],
+    build: (b: Builder, c: Var, x: Var, y: Var) => orig.where(b, c, x, y),
+  })),
+  ...(
+    [
+      [[3], [3], false, false],
+      [[2, 3], [3], false, false],
+      [[3], [3, 4], false, false],
+      [[3], [3, 2], true, false],
+      [[2, 3], [3, 4], false, false],
+      [[3, 2], [3, 4], true, false],
+      [[2, 3], [4, 3], false, true],
+      [[3, 2], [4, 3], true, true],
+      [[1, 1], [1, 1], false, false],
+      [[2, 2, 3], [3, 4], false, false],
+      [[2, 1, 2, 3], [3, 3, 4], false, false],
+      [[3], [2, 3, 4], false, false],
+      [[2, 3, 4], [4], false, false],
+      [[5, 3, 2], [5, 3, 4], true, false],
+      [[2, 0], [0, 3], false, false],
+    ] as const
+  ).map(([xs, ys, transX, transY]) => ({
+    name: `matmul ${fmt(xs)} ${fmt(ys)}${transX ? ' transX' : ''}${transY ? ' transY' : ''}`,
+    inputs: [{ shape: xs }, { shape: ys }],
+    build: (b: Builder, x: Var, y: Var) => orig.matmul(b, x, y, { transX, transY }),
+  })),
+  ...(['reduce_sum', 'reduce_mean'] as const).flatMap((type) =>
+    (
+      [
+        [[], null, false],
+        [[], null, true],
+        [[4], null, false],
+        [[4], [0], true],
+        [[2, 3, 4], null, true],
+        [[2, 3, 4], [0], false],
+        [[2, 3, 4], [-1], true],
+        [[2, 3, 4], [0, 2], false],
+        [[2, 1, 4], [1], false],
+        [[2, 3], [], false],
+      ] as const
+    ).map(([shape, axis, keepdim]) => ({
+      name: `${type} ${fmt(shape)} axis ${JSON.stringify(axis)}${keepdim ? ' keepdim' : ''}`,
+      inputs: [{ shape }],
+      build: (b: Builder, x: Var) => (type === 'reduce_sum' ? orig.reduceSum : orig.reduceMean)(b, x, axis, keepdim),
+    })),
+  ),
+  ...(
+    [
+      [1, [2, 3], null, false],
+      [2, [2, 3], null, false],
+      [2, [], null, false],
+      [2, [2, 3], [1], true],
+      [2, [2, 3], [-2], false],
+      [3, [2, 3], [1], false],
+      [0.5, [2, 3], [0], false],
+      [1.5, [2, 1, 3], [0, 2], true],
+    ] as const
+  ).map(([porder, shape, axis, keepdim]) => ({
+    name: `p_norm p=${porder} ${fmt(shape)} axis ${JSON.stringify(axis)}${keepdim ? ' keepdim' : ''}`,
+    inputs: [{ shape }],
+    build: (b: Builder, x: Var) => orig.pNorm(b, x, porder, axis, keepdim),
+  })),
+  // Rows of zeros take the guarded branch of p_norm, whose value must still be exactly 0.
+  ...[1, 2, 3, 0.5].map((porder) => ({
+    name: `p_norm p=${porder} with zero rows`,
+    inputs: [{ shape: [3, 2], data: [0, 0, 3, -4, 0, 2] }],
+    build: (b: Builder, x: Var) => orig.pNorm(b, x, porder, 1),
+  })),
+  ...(
+    [
+      [[2, 3], [3, 2]],
+      [[6], [-1, 2]],
+      [[], [1]],
+      [[1], []],
+      [[2, 3], [2, 3]],
+      [[2, 0], [0, -1]],
+    ] as const
+  ).map(([shape, target]) => ({
+    name: `reshape ${fmt(shape)} to ${fmt(target)}`,
+    inputs: [{ shape }],
+    build: (b: Builder, x: Var) => orig.reshape(b, x, target),
+  })),
+  ...(
+    [
+      [[2, 3], [1, 0]],
+      [[2, 3, 4], [-1, 0, 1]],
+      [[2, 3, 4], [0, 1, 2]],
+      [[], []],
+      [[3], [0]],
+    ] as const
+  ).map(([shape, perm]) => ({
+    name: `transpose ${fmt(shape)} perm ${fmt(perm)}`,
+    inputs: [{ shape }],
+    build: (b: Builder, x: Var) => orig.transpose(b, x, perm),
+  })),
+  ...(
+    [
+      [[3], [2, 3]],
+      [[], [2]],
+      [[2, 3], [2, 3]],
+      [[2, 1], [3, 2, 4]],
+      [[], []],
+    ] as const
+  ).map(([shape, target]) => ({
+    name: `broadcast_to ${fmt(shape)} to ${fmt(target)}`,
+    inputs: [{ shape }],
+    build: (b: Builder, x: Var) => orig.broadcastTo(b, x, target),
+  })),
+  ...(['float32', 'float64', 'int32', 'bool'] as const).flatMap((to) =>
+    [[], [2, 3]].map((shape) => ({
+      name: `cast ${fmt(shape)} to ${to}`,
+      inputs: [{ shape, values: 'integers' as const }],
+      build: (b: Builder, x: Var) => orig.cast(b, x, to),
+    })),
+  ),
+  // fill_constant has no inputs, so the case adds it to x to run it under the case's dtype.
+  ...[[], [2, 3]].map((shape) => ({
+    name: `fill_constant ${fmt(shape)}`,
+    inputs: [{ shape }],
+    build: (b: Builder, x: Var) => orig.add(b, x, orig.fillConstant(b, shape, x.dtype, 1.5)),
+  })),
+  {
+    name: 'chain of dense layer, tanh and mean',
+    inputs: [{ shape: [4, 3] }, { shape: [3, 2] }, { shape: [2] }],
+    build: (b, x, w, bias) => orig.reduceMean(b, orig.tanh(b, orig.add(b, orig.matmul(b, x, w), bias))),
+  },
+];
+
+function isLowered(type: string): boolean {
+  const def = registry.opDef(type);
+  return def.kind === 'prim' || (def.differentiable === false && !registry.hasRule('orig2prim', type));
+}
+
+describe('orig2prim then prim2orig matches the native run', () => {
+  for (const testCase of cases) {
+    for (const dtype of FLOAT_DTYPES) {
+      it(`${testCase.name} ${dtype}`, () => {
+        const random = seededRandom(7);
+        const feed = new Map<string, NDArray>(
+          testCase.inputs.map((spec, i) => [`x${i}`, makeInput(spec, dtype, random)]),
+        );
+        const native = buildProgram(testCase.inputs, dtype, testCase.build);
+        const [expected] = runOnCpu(native.block, feed, [native.output]);
+
+        const lowered = buildProgram(testCase.inputs, dtype, testCase.build);
+        orig2prim(lowered.block, registry);
+        const notLowered = lowered.block.ops.map((op) => op.type).filter((type) => !isLowered(type));
+        verifyBlock(lowered.block, registry);
+        prim2orig(lowered.block, registry);
+        verifyBlock(lowered.block, registry);
+        const [actual] = runOnCpu(lowered.block, feed, [lowered.output]);
+
+        expect(notLowered).toEqual([]);
+        expect(lowered.block.ops.every((op) => registry.opDef(op.type).kind === 'orig')).toBe(true);
+        expect(findMismatch(actual!, expected!)).toBeNull();
+      });
+    }
+  }
+});
+
+describe('non-differentiable sources', () => {
+  it('stay native through orig2prim', () => {
+    const { block, output } = buildProgram([{ shape: [2, 3] }], 'float64', (b, x) => {
+      const noise = b.emit1('uniform_random', [], { shape: [2, 3], dtype: 'float64', min: -1, max: 1, seed: 3 });
+      const gauss = b.emit1('gaussian_random', [], { shape: [3], dtype: 'float64', mean: 0, std: 1, seed: 4 });
+      const fixed = b.emit1('assign_value', [], { shape: [3], dtype: 'float64', values: [1, 2, 3] });
+      return orig.add(b, orig.add(b, x, noise), orig.mul(b, gauss, fixed));
+    });
+    const feed = new Map([['x0', makeInput({ shape: [2, 3] }, 'float64', seededRandom(1))]]);
+    const [expected] = runOnCpu(block, feed, [output]);
+
+    orig2prim(block, registry);
+    const natives = block.ops.filter((op) => registry.opDef(op.type).kind === 'orig').map((op) => op.type);
+    prim2orig(block, registry);
+    const [actual] = runOnCpu(block, feed, [output]);
+
+    expect(natives).toEqual(['uniform_random', 'gaussian_random', 'assign_value']);
+    expect(findMismatch(actual!, expected!)).toBeNull();
+  });
+});

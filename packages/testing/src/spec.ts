@@ -1,0 +1,86 @@
+import {
+  ArgumentError,
+  NDArray,
+  isFloatDType,
+  shapesEqual,
+  formatShape,
+  type Attrs,
+  type NestedArray,
+  type Registry,
+  type RuleKind,
+} from '@primgrad/ir';
+import { createRng, randomArray, type Rng, type Sampler } from './random.js';
+import type { RuleUse, Tolerance } from './report.js';
+import type { InputType } from './run.js';
+
+/** One input of the op under test: its type and how to choose its primal value. */
+export interface OperandSpec extends InputType {
+  /** Draws each element; keep it away from points where the op is not differentiable. */
+  readonly sample?: Sampler;
+  /** A fixed primal value instead of a random one. */
+  readonly value?: NDArray | NestedArray;
+}
+
+/** A one-op program to check, and how to check it. */
+export interface OpCheckSpec {
+  readonly op: string;
+  readonly inputs: readonly OperandSpec[];
+  readonly attrs?: Attrs;
+  /** Inputs to differentiate with respect to; every float input when absent. */
+  readonly wrt?: readonly number[];
+  /** Seed of every random draw (primals, tangents, cotangents); 0 when absent. */
+  readonly seed?: number;
+  readonly tol?: Partial<Tolerance>;
+  /** Number of random tangent (and cotangent) draws at the one primal point; 2 when absent. */
+  readonly trials?: number;
+  /** Return a failing report instead of throwing ConformanceError. */
+  readonly throwOnFailure?: boolean;
+}
+
+/** The resolved parts of a spec shared by every check. */
+export interface PreparedSpec {
+  readonly rng: Rng;
+  readonly seed: number;
+  readonly wrt: readonly number[];
+  readonly primals: NDArray[];
+  readonly trials: number;
+  readonly float32: boolean;
+}
+
+/** Validates `spec` and draws its primal values. */
+export function prepareSpec(registry: Registry, spec: OpCheckSpec, check: string): PreparedSpec {
+  registry.opDef(spec.op);
+  const seed = spec.seed ?? 0;
+  const rng = createRng(seed);
+  const wrt = spec.wrt ?? spec.inputs.flatMap((t, i) => (isFloatDType(t.dtype) ? [i] : []));
+  for (const i of wrt) {
+    const t = spec.inputs[i];
+    if (!t || !isFloatDType(t.dtype)) {
+      throw new ArgumentError(
+        `${check}(${spec.op}): wrt lists input ${i}, which is ${t ? `${t.dtype}, not a float` : 'missing'}; ` +
+          'list float inputs only.',
+      );
+    }
+  }
+  const primals = spec.inputs.map((t, i) => {
+    if (t.value === undefined) return randomArray(rng, t.shape, t.dtype, t.sample);
+    const a = NDArray.from(t.value, t.dtype);
+    if (!shapesEqual(a.shape, t.shape)) {
+      throw new ArgumentError(
+        `${check}(${spec.op}): the value of input ${i} has shape ${formatShape(a.shape)}, but the spec says ${formatShape(t.shape)}.`,
+      );
+    }
+    return a;
+  });
+  const trials = spec.trials ?? 2;
+  if (!Number.isInteger(trials) || trials < 1) {
+    throw new ArgumentError(`${check}(${spec.op}): trials must be a positive integer, got ${trials}.`);
+  }
+  const float32 = wrt.some((i) => spec.inputs[i]!.dtype === 'float32');
+  return { rng, seed, wrt, primals, trials, float32 };
+}
+
+/** Lists the distinct op types among `types` with the plugin that registered their `ruleKind` rule. */
+export function ruleUses(registry: Registry, ruleKind: RuleKind, types: Iterable<string>): RuleUse[] {
+  return [...new Set(types)].map((op) => ({ op, ruleKind, plugin: registry.rulePlugin(ruleKind, op) }));
+}

@@ -1,0 +1,28 @@
+import type { Var, VjpRule } from '@primgrad/ir';
+import { equal, log, mul, pow as powOp, scale, where } from '@primgrad/orig-ops';
+import { scalar, unbroadcast } from './helpers.js';
+
+/**
+ * x̄ = ct y x^(y-1), ȳ = ct out log(x), each summed back over its broadcast axes.
+ *
+ * x^(y-1) stands in for out / x, which is NaN at x = 0. In ȳ, log(1) = 0 stands in for log(0),
+ * as in the linearize rule of pow_p: at x = 0 with y > 0 the limit of out·log(x) is 0, and
+ * log(0) would give 0 · -inf = NaN. The guard is on log's input, not its output, so the
+ * derivative of ȳ is finite at x = 0 too. For x < 0, log(x) is NaN and so is ȳ.
+ */
+export const pow: VjpRule = (b, op, [ct], needed) => {
+  if (!ct) return [null, null];
+  const [x, y] = op.inputs;
+  const out = op.outputs[0]!;
+  let xBar: Var | null = null;
+  if (needed[0]) {
+    const slope = mul(b, y!, powOp(b, x!, scale(b, y!, 1, -1)));
+    xBar = unbroadcast(b, mul(b, ct, slope), x!.shape);
+  }
+  let yBar: Var | null = null;
+  if (needed[1]) {
+    const safeX = where(b, equal(b, x!, scalar(b, 0, x!.dtype)), scalar(b, 1, x!.dtype), x!);
+    yBar = unbroadcast(b, mul(b, ct, mul(b, out, log(b, safeX))), y!.shape);
+  }
+  return [xBar, yBar];
+};

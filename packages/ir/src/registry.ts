@@ -197,7 +197,8 @@ export class Registry {
         }
         if (typeof fn !== 'function') fail(`the ${kind} rule for op '${type}' is not a function.`);
         if (def.kind !== ruleKindFor[kind]) {
-          fail(`has a ${kind} rule for op '${type}', but ${kind} rules are for ${ruleKindFor[kind]} ops and '${type}' is a ${def.kind} op.`);
+          const kindName = (k: OpKind): string => (k === 'orig' ? 'native' : 'prim');
+          fail(`has a ${kind} rule for op '${type}', but ${kind} rules are for ${kindName(ruleKindFor[kind])} ops and '${type}' is a ${kindName(def.kind)} op.`);
         }
         if (kind === 'transpose' && (def.linearIn ?? []).length === 0) {
           fail(`has a transpose rule for prim '${type}', which is linear in none of its inputs (linearIn is empty).`);

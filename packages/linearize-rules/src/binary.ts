@@ -14,8 +14,8 @@ import {
 import { sumTerms, zeroTangents } from './helpers.js';
 
 /**
- * The weight of `a`'s tangent in the tangent of max(a, other): 1 where a > other, 0 where
- * a < other, and 1/2 at ties, so a tie splits the tangent evenly between both inputs as JAX does.
+ * Returns the weight of `a`'s tangent in the tangent of max(a, other): 1 where a > other, 0 where
+ * a < other, and 1/2 at ties. A tie thus splits the tangent evenly between both inputs, as JAX does.
  */
 function maxWeight(b: Builder, a: Var, other: Var): Var {
   const tie = selectP(b, eqP(b, a, other), fullLikeP(b, a, 0.5), fullLikeP(b, a, 0));
@@ -44,8 +44,9 @@ export const binaryRules: Readonly<Record<string, LinearizeRule>> = {
     const y = op.inputs[1]!;
     const out = op.outputs[0]!;
     if (!xDot && !yDot) return [null];
-    const outTimesYDot = yDot ? mulP(b, out, yDot) : null;
-    const numerator = xDot ? (outTimesYDot ? subP(b, xDot, outTimesYDot) : xDot) : negP(b, outTimesYDot!);
+    if (!yDot) return [divP(b, xDot!, y)];
+    const outTimesYDot = mulP(b, out, yDot);
+    const numerator = xDot ? subP(b, xDot, outTimesYDot) : negP(b, outTimesYDot);
     return [divP(b, numerator, y)];
   },
 
@@ -65,8 +66,8 @@ export const binaryRules: Readonly<Record<string, LinearizeRule>> = {
     const xTerm = xDot ? mulP(b, mulP(b, y, powP(b, x, subP(b, y, fullLikeP(b, y, 1)))), xDot) : null;
     let yTerm: Var | null = null;
     if (yDot) {
-      // log(1) = 0 stands in for log(0): where x = 0 and y > 0 the term is 0 · log(0) in the
-      // limit, which is 0, and computing log(0) directly would give 0 · -inf = NaN.
+      // Where x = 0 and y > 0 the term is 0 · log(0), whose limit is 0. Computing log(0) would
+      // give 0 · -inf = NaN, so x = 0 is replaced by 1, whose log is 0.
       const safeX = selectP(b, eqP(b, x, fullLikeP(b, x, 0)), fullLikeP(b, x, 1), x);
       yTerm = mulP(b, mulP(b, out, logP(b, safeX)), yDot);
     }

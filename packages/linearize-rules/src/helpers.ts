@@ -3,7 +3,7 @@ import { addP } from '@primgrad/prim-ops';
 
 /**
  * Makes the rule of a one-input, one-output prim. `jvp` receives the input tangent `xDot`, the
- * primal input `x` and output `y`, and returns the output tangent; a symbolic-zero input
+ * primal input `x` and the output `y`, and returns the output tangent. A symbolic-zero input
  * tangent gives a symbolic-zero output tangent without calling `jvp`.
  */
 export function unaryRule(jvp: (b: Builder, xDot: Var, x: Var, y: Var, op: Op) => Var | null): LinearizeRule {

@@ -1,9 +1,9 @@
 /**
  * @file A conformance kit for rule authors. Each check builds a one-op program over any registry
- * (ours or a third party's), transforms it, runs it on the CPU backend and compares the result
- * with independent math: central finite differences for linearize rules, the projection
- * identity for transpose rules. A failing check throws ConformanceError with a report naming
- * the op, the rule kind, the plugin that registered the rule and the worst element.
+ * (ours or a third party's), transforms it and runs it on the CPU backend. It then compares the
+ * result with independent math: central finite differences for linearize rules, and the
+ * projection identity for transpose rules. A failing check throws ConformanceError with a report
+ * naming the op, the rule kind, the plugin that registered the rule and the worst element.
  */
 export { checkLinearize, type LinearizeCheckSpec } from './linearize.js';
 export { checkTranspose } from './transpose.js';

@@ -34,7 +34,7 @@ export function awayFromZero(low: number, high: number): Sampler {
   return (rng) => (rng() < 0.5 ? -1 : 1) * (low + (high - low) * rng());
 }
 
-/** The default sampler of a dtype: uniform in [-1, 1) for floats, integers in [-3, 3] for int32, a fair coin for bool. */
+/** Returns the default sampler of a dtype: uniform in [-1, 1) for floats, integers in [-3, 3] for int32, a fair coin for bool. */
 export function defaultSampler(dtype: DType): Sampler {
   switch (dtype) {
     case 'float32':

@@ -36,11 +36,11 @@ export interface Projection {
   readonly forward: number;
   /** ⟨Jᵀ ȳ, ẋ⟩, from the transposed program. */
   readonly transposed: number;
-  /** |forward - transposed| over the sum of the absolute values of the products in either inner product. */
+  /** |forward - transposed| over the larger of the two sums of absolute products, one per inner product. */
   readonly relError: number;
 }
 
-/** What one check found. A failing check throws ConformanceError carrying it. */
+/** The result of one check. A failing check throws a ConformanceError that carries it. */
 export interface CheckReport {
   readonly check: CheckKind;
   /** The op the check built its program around. */
@@ -68,7 +68,7 @@ export interface CheckReport {
   readonly summary: string;
 }
 
-/** A conformance check failed; `report` says which rule, which element and by how much. */
+/** A conformance check failed. Its `report` names the rule, the worst element and the error. */
 export class ConformanceError extends PrimgradError {
   override name = 'ConformanceError';
   constructor(readonly report: CheckReport) {

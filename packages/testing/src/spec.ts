@@ -15,7 +15,7 @@ import type { InputType } from './run.js';
 
 /** One input of the op under test: its type and how to choose its primal value. */
 export interface OperandSpec extends InputType {
-  /** Draws each element; keep it away from points where the op is not differentiable. */
+  /** The sampler of each element. Keep it away from points where the op is not differentiable. */
   readonly sample?: Sampler;
   /** A fixed primal value instead of a random one. */
   readonly value?: NDArray | NestedArray;
@@ -33,7 +33,7 @@ export interface OpCheckSpec {
   readonly tol?: Partial<Tolerance>;
   /** Number of random tangent (and cotangent) draws at the one primal point; 2 when absent. */
   readonly trials?: number;
-  /** Return a failing report instead of throwing ConformanceError. */
+  /** Whether a failing check throws ConformanceError (true, the default) or returns its report (false). */
   readonly throwOnFailure?: boolean;
 }
 
@@ -67,7 +67,7 @@ export function prepareSpec(registry: Registry, spec: OpCheckSpec, check: string
     const a = NDArray.from(t.value, t.dtype);
     if (!shapesEqual(a.shape, t.shape)) {
       throw new ArgumentError(
-        `${check}(${spec.op}): the value of input ${i} has shape ${formatShape(a.shape)}, but the spec says ${formatShape(t.shape)}.`,
+        `${check}(${spec.op}): the value of input ${i} has shape ${formatShape(a.shape)}, but the spec gives ${formatShape(t.shape)}.`,
       );
     }
     return a;

@@ -3,6 +3,7 @@ import {
   ArgumentError,
   NDArray,
   PLUGIN_CONTRACT_VERSION,
+  PrimNotLoweredError,
   UnknownOpError,
   createRegistry,
   type LinearizeRule,
@@ -205,7 +206,7 @@ describe('checkLinearize', () => {
   it('rejects a value of another shape', () => {
     expect(() =>
       checkLinearize(goodRegistry, { op: 'square_p', inputs: [{ shape: [3], dtype: 'float64', value: [1, 2] }] }),
-    ).toThrow(/has shape \[2\], but the spec says \[3\]/);
+    ).toThrow(/has shape \[2\], but the spec gives \[3\]/);
   });
 
   it('rejects an unknown op', () => {
@@ -237,6 +238,13 @@ describe('checkTranspose', () => {
     expect(report.failedElements).toBeGreaterThan(0);
   });
 
+  it('keeps only the projection for large inputs', () => {
+    const report = failureOf(() => checkTranspose(wrongRegistry, { op: 'double_p', inputs: [{ shape: [1025], dtype: 'float64' }] }));
+
+    expect(report.worst).toBeNull();
+    expect(report.summary).toMatch(/the projection identity does not hold to rtol 1e-10/);
+  });
+
   it('names the transpose rules of a nonlinear op', () => {
     const report = checkTranspose(goodRegistry, { op: 'square_p', inputs: [{ shape: [2], dtype: 'float64' }] });
 
@@ -256,6 +264,12 @@ describe('helpers', () => {
     const [out] = runBlock(goodRegistry, p.block, { [p.inputs[0]!.name]: [2, 3], [p.inputs[1]!.name]: [4, -1] }, p.outputs);
 
     expect(Array.from(out!.data)).toEqual([8, -3]);
+  });
+
+  it('runBlock rejects a block that still holds prims', () => {
+    const p = buildOpProgram(goodRegistry, 'double_p', [{ shape: [2], dtype: 'float64' }]);
+
+    expect(() => runBlock(goodRegistry, p.block, { [p.inputs[0]!.name]: [1, 2] }, p.outputs)).toThrow(PrimNotLoweredError);
   });
 
   it('buildOpProgram marks differentiable inputs', () => {

@@ -12,11 +12,11 @@ export const elementwiseRules: Readonly<Record<string, TransposeRule>> = {
 
   // out = x y with one factor fixed: the linear input's cotangent is ct times the other factor
   mul_p: (b, op, [ct], linear) => {
-    const which = soleLinearInput(op, linear);
-    if (!ct || which === null) return [null, null];
-    const other = op.inputs[1 - which]!;
+    const linearIndex = soleLinearInput(op, linear);
+    if (!ct || linearIndex === null) return [null, null];
+    const other = op.inputs[1 - linearIndex]!;
     const ctIn = mulP(b, ct, other);
-    return which === 0 ? [ctIn, null] : [null, ctIn];
+    return linearIndex === 0 ? [ctIn, null] : [null, ctIn];
   },
 
   // out = x / y with y fixed: x̄ = ct / y

@@ -28,11 +28,11 @@ export function soleLinearInput(op: Op, linear: readonly boolean[]): 0 | 1 | nul
 }
 
 /** Throws when an input that the prim is not linear in is marked linear. */
-export function requireNotLinear(op: Op, linear: readonly boolean[], index: number, why: string): void {
+export function requireNotLinear(op: Op, linear: readonly boolean[], index: number, reason: string): void {
   if (linear[index]) {
     throw new OpArgumentError(
       op.type,
-      `cannot transpose: input ${index} ('${op.inputs[index]?.name}') is marked linear, but ${why}.`,
+      `cannot transpose: input ${index} ('${op.inputs[index]?.name}') is marked linear, but ${reason}.`,
     );
   }
 }

@@ -15,9 +15,9 @@ function swapLastTwoAxes(b: Builder, x: Var): Var {
 export const matmulRules: Readonly<Record<string, TransposeRule>> = {
   // out = x @ y with one factor fixed: x̄ = ct @ yᵀ, ȳ = xᵀ @ ct (transposing the last two axes)
   matmul_p: (b, op, [ct], linear) => {
-    const which = soleLinearInput(op, linear);
-    if (!ct || which === null) return [null, null];
+    const linearIndex = soleLinearInput(op, linear);
+    if (!ct || linearIndex === null) return [null, null];
     const [x, y] = op.inputs as [Var, Var];
-    return which === 0 ? [matmulP(b, ct, swapLastTwoAxes(b, y)), null] : [null, matmulP(b, swapLastTwoAxes(b, x), ct)];
+    return linearIndex === 0 ? [matmulP(b, ct, swapLastTwoAxes(b, y)), null] : [null, matmulP(b, swapLastTwoAxes(b, x), ct)];
   },
 };

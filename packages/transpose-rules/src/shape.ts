@@ -22,8 +22,8 @@ export const shapeRules: Readonly<Record<string, TransposeRule>> = {
   reduce_sum_p: unaryTransposeRule((b, ct, x, op) => {
     const axes = normalizeAxes(op.type, intListAttr(op.type, op.attrs, 'axis'), x.shape.length, x.shape);
     const keptShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
-    const kept = shapesEqual(ct.shape, keptShape) ? ct : reshapeP(b, ct, keptShape);
-    return broadcastToP(b, kept, x.shape);
+    const ctKeptDims = shapesEqual(ct.shape, keptShape) ? ct : reshapeP(b, ct, keptShape);
+    return broadcastToP(b, ctKeptDims, x.shape);
   }),
 
   // out = cast(x): x̄ = cast(ct, dtype of x)

@@ -33,6 +33,14 @@ describe('transpose rule coverage', () => {
     expect(linear.filter((type) => !(type in transposeRules))).toEqual([]);
   });
 
+  it('the case table runs every rule', () => {
+    const run = new Set(
+      primCheckCases().flatMap((spec) => checkTranspose(registry, spec).rules.filter((r) => r.ruleKind === 'transpose').map((r) => r.op)),
+    );
+
+    expect(Object.keys(transposeRules).filter((type) => !run.has(type))).toEqual([]);
+  });
+
   it('every rule is for a prim with linear inputs', () => {
     const linear = new Set(primOpDefs.filter((d) => (d.linearIn ?? []).length > 0).map((d) => d.type));
 

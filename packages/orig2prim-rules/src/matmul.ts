@@ -14,9 +14,10 @@ function swapLastTwo(b: Builder, x: Var): Var {
 
 /**
  * Lowers numpy matmul to matmul_p, which takes equal ranks of at least 2 and equal batch dims.
- * A rank-1 x becomes a [1, k] row and a rank-1 y a [k, 1] column (transX/transY do nothing to
- * them, as in numpy); transX/transY swap the last two axes; the batch dims of both sides are
- * broadcast to their common shape; the result is reshaped back when a rank-1 operand dropped a dim.
+ * A rank-1 x becomes a [1, k] row and a rank-1 y a [k, 1] column, and transX/transY leave a
+ * rank-1 operand as it is. On higher ranks they swap the last two axes. Both sides are then
+ * broadcast to the common batch dims, and the product is reshaped to drop the dim that a
+ * rank-1 operand added.
  */
 export const matmul: Orig2PrimRule = (b, op) => {
   const out = inferOutput(b, op);

@@ -10,8 +10,8 @@ import { inferOutput } from './infer.js';
  * Where `f` has an infinite derivative at 0 (sqrt, t^(1/p) for p > 1, t^p for p < 1), the
  * plain chain rule gives Inf * 0 = NaN at 0, the NaN gradient of naive norm implementations.
  * One select on the output is not enough, because its transpose still sends a zero cotangent
- * into f's derivative at 0. So `f` sees a safe input of 1 at those elements ("double where"):
- * the forward value stays exact and the derivative at 0 is 0 instead of NaN.
+ * into f's derivative at 0. So `f` is given a safe input of 1 at those elements ("double
+ * where"), which keeps the forward value exact and makes the derivative at 0 equal 0, not NaN.
  */
 function guardZero(b: Builder, x: Var, f: (safe: Var) => Var): Var {
   const zeros = fullLikeP(b, x, 0);

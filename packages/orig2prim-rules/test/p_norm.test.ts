@@ -1,6 +1,6 @@
 /**
- * p_norm's prim form: closed-form values, and gradients through linearize and transpose that
- * are finite where the norm is 0 (naive sqrt(sum x²) gives 0 · Inf = NaN there).
+ * Gradients of p_norm's prim form through linearize and transpose, against the closed form.
+ * Where the norm is 0 they must be 0, where a naive sqrt(sum x²) gives 0 · Inf = NaN.
  */
 import { backendCpuPlugin } from '@primgrad/backend-cpu';
 import { NDArray, createRegistry, type Shape } from '@primgrad/ir';

@@ -71,7 +71,7 @@ describe('orig2prim rules on invalid ops', () => {
     expect(() => orig2primRules.reshape!(builder, op)).toThrow(/^reshape: cannot reshape 6 elements to \[4,-1\]/);
   });
 
-  it('emit nothing when they throw', () => {
+  it('matmul emits nothing on error', () => {
     const { builder, op } = handBuiltOp('matmul', [[2, 3], [4, 5]], { transX: true, transY: false });
 
     expect(() => orig2primRules.matmul!(builder, op)).toThrow();

@@ -211,35 +211,78 @@ const cases: Case[] = [
   },
 ];
 
+// Native ops that also take int32, with the values kept small so that products stay exact.
+const int32Cases: Case[] = [
+  ...(['add', 'sub', 'mul', 'maximum', 'equal', 'greater_than', 'greater_equal'] as const).flatMap((name) => {
+    const fn = BINARY_OPS.find(([type]) => type === name)![1];
+    return BROADCAST_PAIRS.slice(0, 5).map(([xs, ys]) => ({
+      name: `${name} ${fmt(xs)} ${fmt(ys)}`,
+      inputs: [{ shape: xs, values: 'integers' as const }, { shape: ys, values: 'integers' as const }],
+      build: fn,
+    }));
+  }),
+  ...UNARY_OPS.filter(([name]) => ['neg', 'abs', 'assign'].includes(name)).map(([name, fn]) => ({
+    name: `${name} [2,3]`,
+    inputs: [{ shape: [2, 3], values: 'integers' as const }],
+    build: fn,
+  })),
+  {
+    name: 'where [2,1] [3] []',
+    inputs: [{ shape: [2, 1], dtype: 'bool', values: 'bool' }, { shape: [3], values: 'integers' }, { shape: [], values: 'integers' }],
+    build: (b, c, x, y) => orig.where(b, c, x, y),
+  },
+  {
+    name: 'reshape [2,3] to [3,-1]',
+    inputs: [{ shape: [2, 3], values: 'integers' }],
+    build: (b, x) => orig.reshape(b, x, [3, -1]),
+  },
+  {
+    name: 'transpose [2,3] perm [1,0]',
+    inputs: [{ shape: [2, 3], values: 'integers' }],
+    build: (b, x) => orig.transpose(b, x, [1, 0]),
+  },
+  {
+    name: 'broadcast_to [3] to [2,3]',
+    inputs: [{ shape: [3], values: 'integers' }],
+    build: (b, x) => orig.broadcastTo(b, x, [2, 3]),
+  },
+  ...(['float64', 'bool'] as const).map((to) => ({
+    name: `cast [2,3] to ${to}`,
+    inputs: [{ shape: [2, 3], values: 'integers' as const }],
+    build: (b: Builder, x: Var) => orig.cast(b, x, to),
+  })),
+];
+
 function isLowered(type: string): boolean {
   const def = registry.opDef(type);
   return def.kind === 'prim' || (def.differentiable === false && !registry.hasRule('orig2prim', type));
 }
 
+const table: [Case, DType][] = [
+  ...cases.flatMap((testCase) => FLOAT_DTYPES.map((dtype): [Case, DType] => [testCase, dtype])),
+  ...int32Cases.map((testCase): [Case, DType] => [testCase, 'int32']),
+];
+
 describe('orig2prim then prim2orig matches the native run', () => {
-  for (const testCase of cases) {
-    for (const dtype of FLOAT_DTYPES) {
-      it(`${testCase.name} ${dtype}`, () => {
-        const random = seededRandom(7);
-        const feed = new Map<string, NDArray>(
-          testCase.inputs.map((spec, i) => [`x${i}`, makeInput(spec, dtype, random)]),
-        );
-        const native = buildProgram(testCase.inputs, dtype, testCase.build);
-        const [expected] = runOnCpu(native.block, feed, [native.output]);
+  for (const [testCase, dtype] of table) {
+    it(`${testCase.name} ${dtype}`, () => {
+      const random = seededRandom(7);
+      const feed = new Map<string, NDArray>(testCase.inputs.map((spec, i) => [`x${i}`, makeInput(spec, dtype, random)]));
+      const native = buildProgram(testCase.inputs, dtype, testCase.build);
+      const [expected] = runOnCpu(native.block, feed, [native.output]);
 
-        const lowered = buildProgram(testCase.inputs, dtype, testCase.build);
-        orig2prim(lowered.block, registry);
-        const notLowered = lowered.block.ops.map((op) => op.type).filter((type) => !isLowered(type));
-        verifyBlock(lowered.block, registry);
-        prim2orig(lowered.block, registry);
-        verifyBlock(lowered.block, registry);
-        const [actual] = runOnCpu(lowered.block, feed, [lowered.output]);
+      const lowered = buildProgram(testCase.inputs, dtype, testCase.build);
+      orig2prim(lowered.block, registry);
+      const notLowered = lowered.block.ops.map((op) => op.type).filter((type) => !isLowered(type));
+      verifyBlock(lowered.block, registry);
+      prim2orig(lowered.block, registry);
+      verifyBlock(lowered.block, registry);
+      const [actual] = runOnCpu(lowered.block, feed, [lowered.output]);
 
-        expect(notLowered).toEqual([]);
-        expect(lowered.block.ops.every((op) => registry.opDef(op.type).kind === 'orig')).toBe(true);
-        expect(findMismatch(actual!, expected!)).toBeNull();
-      });
-    }
+      expect(notLowered).toEqual([]);
+      expect(lowered.block.ops.every((op) => registry.opDef(op.type).kind === 'orig')).toBe(true);
+      expect(findMismatch(actual!, expected!)).toBeNull();
+    });
   }
 });
 
@@ -262,4 +305,95 @@ describe('non-differentiable sources', () => {
     expect(natives).toEqual(['uniform_random', 'gaussian_random', 'assign_value']);
     expect(findMismatch(actual!, expected!)).toBeNull();
   });
+});
+
+interface ClosedFormCase {
+  readonly name: string;
+  readonly inputs: readonly InputSpec[];
+  readonly build: (b: Builder, ...inputs: Var[]) => Var;
+  readonly shape: number[];
+  readonly expected: number[];
+}
+
+const closedFormCases: ClosedFormCase[] = [
+  {
+    // [[1,2],[3,4]]ᵀ @ [1,1] = [1+3, 2+4]
+    name: 'matmul transX with rank-1 y',
+    inputs: [{ shape: [2, 2], data: [1, 2, 3, 4] }, { shape: [2], data: [1, 1] }],
+    build: (b, x, y) => orig.matmul(b, x, y, { transX: true }),
+    shape: [2],
+    expected: [4, 6],
+  },
+  {
+    // [1,1] @ [[1,2],[3,4]]ᵀ = [1+2, 3+4]
+    name: 'matmul rank-1 x with transY',
+    inputs: [{ shape: [2], data: [1, 1] }, { shape: [2, 2], data: [1, 2, 3, 4] }],
+    build: (b, x, y) => orig.matmul(b, x, y, { transY: true }),
+    shape: [2],
+    expected: [3, 7],
+  },
+  {
+    name: 'matmul of two rank-1 vectors',
+    inputs: [{ shape: [3], data: [1, 2, 3] }, { shape: [3], data: [4, 5, 6] }],
+    build: (b, x, y) => orig.matmul(b, x, y),
+    shape: [],
+    expected: [32],
+  },
+  {
+    name: 'p_norm porder 2 of [3,-4]',
+    inputs: [{ shape: [2], data: [3, -4] }],
+    build: (b, x) => orig.pNorm(b, x, 2),
+    shape: [],
+    expected: [5],
+  },
+  {
+    name: 'p_norm porder 1 of [3,-4]',
+    inputs: [{ shape: [2], data: [3, -4] }],
+    build: (b, x) => orig.pNorm(b, x, 1),
+    shape: [],
+    expected: [7],
+  },
+  {
+    name: 'p_norm porder 3 of [1,-2,2]',
+    inputs: [{ shape: [3], data: [1, -2, 2] }],
+    build: (b, x) => orig.pNorm(b, x, 3, null, true),
+    shape: [1],
+    expected: [Math.cbrt(17)],
+  },
+  {
+    name: 'reduce_mean over axis 1',
+    inputs: [{ shape: [2, 3], data: [1, 2, 3, 4, 5, 9] }],
+    build: (b, x) => orig.reduceMean(b, x, 1),
+    shape: [2],
+    expected: [2, 6],
+  },
+  {
+    name: 'scale 2 bias -1',
+    inputs: [{ shape: [2], data: [0, 1.5] }],
+    build: (b, x) => orig.scale(b, x, 2, -1),
+    shape: [2],
+    expected: [-1, 2],
+  },
+  {
+    name: 'sub of a column and a row',
+    inputs: [{ shape: [2, 1], data: [1, 2] }, { shape: [2], data: [10, 20] }],
+    build: (b, x, y) => orig.sub(b, x, y),
+    shape: [2, 2],
+    expected: [-9, -19, -8, -18],
+  },
+];
+
+describe('lowered programs against closed-form values', () => {
+  for (const { name, inputs, build, shape, expected } of closedFormCases) {
+    it(name, () => {
+      const program = buildProgram(inputs, 'float64', build);
+      orig2prim(program.block, registry);
+      prim2orig(program.block, registry);
+      const feed = new Map(inputs.map((spec, i) => [`x${i}`, makeInput(spec, 'float64', seededRandom(0))]));
+
+      const [actual] = runOnCpu(program.block, feed, [program.output]);
+
+      expect(findMismatch(actual!, NDArray.from(Float64Array.from(expected), 'float64', shape))).toBeNull();
+    });
+  }
 });

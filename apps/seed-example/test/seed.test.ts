@@ -36,6 +36,8 @@ function maxRelativeError(got: unknown, want: unknown, path = ''): { error: numb
 const cases = [
   { mode: 'prim', dtype: 'float64', tol: 1e-9 },
   { mode: 'prim', dtype: 'float32', tol: 1e-4 },
+  { mode: 'orig', dtype: 'float64', tol: 1e-9 },
+  { mode: 'orig', dtype: 'float32', tol: 1e-4 },
 ] as const;
 
 describe('seed example', () => {
@@ -92,6 +94,20 @@ describe('seed-example app', () => {
     expect(Object.keys(parsed).sort()).toEqual(['b_after', 'dy_dx', 'grad_b', 'grad_w', 'loss', 'w_after', 'y']);
     const { error, at } = maxRelativeError(parsed.w_after, expected.w_after);
     expect(error, `w_after${at}`).toBeLessThan(1e-9);
+  });
+
+  it('prints the same JSON with --mode orig', () => {
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const stdout = execFileSync('node', ['--conditions=@primgrad/source', '--import', 'tsx', 'src/main.ts', '--json', '--mode', 'orig'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+
+    const parsed = JSON.parse(stdout);
+    for (const key of Object.keys(expected) as (keyof SeedResult)[]) {
+      const { error, at } = maxRelativeError(parsed[key], expected[key]);
+      expect(error, `${key}${at}`).toBeLessThan(1e-9);
+    }
   });
 
   it('rejects an unknown dtype', () => {

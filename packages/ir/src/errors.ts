@@ -33,6 +33,13 @@ export class OpArgumentError extends PrimgradError {
   }
 }
 
+function missingMessage(what: string, op: string, providedBy: string | undefined, registered: readonly string[]): string {
+  const install = providedBy
+    ? `It is provided by ${providedBy}: install that package and add its plugin with registry.use(...). `
+    : 'Register a plugin that provides it with registry.use(...). ';
+  return `No ${what} is registered for op '${op}'. ${install}Ops with a ${what}: ${registered.length > 0 ? registered.join(', ') : '(none)'}.`;
+}
+
 /** A transform met an op that has no rule of the kind it needs. */
 export class MissingRuleError extends PrimgradError {
   override name = 'MissingRuleError';
@@ -42,13 +49,7 @@ export class MissingRuleError extends PrimgradError {
     readonly providedBy: string | undefined,
     readonly registered: readonly string[],
   ) {
-    super(
-      `No ${ruleKind} rule is registered for op '${op}'. ` +
-        (providedBy
-          ? `It is provided by ${providedBy}: install that package and add its plugin with registry.use(...). `
-          : 'Register a plugin that provides it with registry.use(...). ') +
-        `Ops with a ${ruleKind} rule: ${registered.length > 0 ? registered.join(', ') : '(none)'}.`,
-    );
+    super(missingMessage(`${ruleKind} rule`, op, providedBy, registered));
   }
 }
 
@@ -61,13 +62,7 @@ export class MissingKernelError extends PrimgradError {
     readonly providedBy: string | undefined,
     readonly registered: readonly string[],
   ) {
-    super(
-      `No ${backend} kernel is registered for op '${op}'. ` +
-        (providedBy
-          ? `It is provided by ${providedBy}: install that package and add its plugin with registry.use(...). `
-          : 'Register a plugin that provides it with registry.use(...). ') +
-        `Ops with a ${backend} kernel: ${registered.length > 0 ? registered.join(', ') : '(none)'}.`,
-    );
+    super(missingMessage(`${backend} kernel`, op, providedBy, registered));
   }
 }
 

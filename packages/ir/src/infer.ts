@@ -2,6 +2,7 @@ import type { DType } from './dtype.js';
 import { isFloatDType } from './dtype.js';
 import { OpArgumentError, ShapeError } from './errors.js';
 import type { TensorType } from './program.js';
+import type { OpDef, OpKind } from './registry.js';
 import { broadcastShapes, formatShape, normalizeAxis, shapesEqual, type Shape } from './shape.js';
 
 /** Throws unless every input has the same dtype; returns that dtype. */
@@ -102,4 +103,50 @@ export function boolAttr(op: string, attrs: Readonly<Record<string, unknown>>, n
   const v = attrs[name] ?? fallback;
   if (typeof v !== 'boolean') throw new OpArgumentError(op, `attr '${name}' must be true or false, got ${JSON.stringify(v)}.`);
   return v;
+}
+
+export interface ElementwiseOptions {
+  /** Inputs the op is linear in (prims only). */
+  linearIn?: readonly number[];
+  /** Reject integer and bool inputs; true unless set to false. */
+  floatOnly?: boolean;
+  /** The output is bool (a comparison), which also makes the op non-differentiable. */
+  compare?: boolean;
+}
+
+/**
+ * Defines a unary elementwise op: one input `x`, output of the same shape and dtype.
+ * Native ops and prims share this form; third-party plugins may use it too.
+ */
+export function unaryOpDef(kind: OpKind, type: string, doc: string, options: ElementwiseOptions = {}): OpDef {
+  return {
+    type,
+    kind,
+    inputs: ['x'],
+    doc,
+    ...(options.linearIn ? { linearIn: options.linearIn } : {}),
+    infer([x]) {
+      if (options.floatOnly !== false) requireFloat(type, x!);
+      return [{ shape: x!.shape, dtype: x!.dtype }];
+    },
+  };
+}
+
+/**
+ * Defines a binary elementwise op on `x` and `y` of one dtype. Native ops broadcast their
+ * operands the numpy way; prims require equal shapes, so rules stay simple.
+ */
+export function binaryOpDef(kind: OpKind, type: string, doc: string, options: ElementwiseOptions = {}): OpDef {
+  return {
+    type,
+    kind,
+    inputs: ['x', 'y'],
+    doc,
+    ...(options.linearIn ? { linearIn: options.linearIn } : {}),
+    ...(options.compare ? { differentiable: false } : {}),
+    infer(inputs) {
+      const t = kind === 'orig' ? inferBroadcast(type, inputs, ['x', 'y']) : inferSameShape(type, inputs, ['x', 'y']);
+      return [options.compare ? { shape: t.shape, dtype: 'bool' } : t];
+    },
+  };
 }

@@ -7,7 +7,10 @@ import {
   OpArgumentError,
   PLUGIN_CONTRACT_VERSION,
   ShapeError,
+  binaryOpDef,
   boolAttr,
+  unaryOpDef,
+  type ElementwiseOptions,
   broadcastShapes,
   floatScalarAttr,
   formatShape,
@@ -32,43 +35,9 @@ import {
 
 export const PACKAGE_NAME = '@primgrad/orig-ops';
 
-function unary(type: string, doc: string, options: { floatOnly?: boolean } = {}): OpDef {
-  return {
-    type,
-    kind: 'orig',
-    inputs: ['x'],
-    doc,
-    infer([x]) {
-      if (options.floatOnly !== false) requireFloat(type, x!);
-      return [{ shape: x!.shape, dtype: x!.dtype }];
-    },
-  };
-}
-
-function binary(type: string, doc: string): OpDef {
-  return {
-    type,
-    kind: 'orig',
-    inputs: ['x', 'y'],
-    doc,
-    infer(inputs) {
-      return [inferBroadcast(type, inputs, ['x', 'y'])];
-    },
-  };
-}
-
-function compare(type: string, doc: string): OpDef {
-  return {
-    type,
-    kind: 'orig',
-    inputs: ['x', 'y'],
-    doc,
-    differentiable: false,
-    infer(inputs) {
-      return [{ shape: inferBroadcast(type, inputs, ['x', 'y']).shape, dtype: 'bool' }];
-    },
-  };
-}
+const unary = (type: string, doc: string, options: ElementwiseOptions = {}): OpDef => unaryOpDef('orig', type, doc, options);
+const binary = (type: string, doc: string): OpDef => binaryOpDef('orig', type, doc);
+const compare = (type: string, doc: string): OpDef => binaryOpDef('orig', type, doc, { compare: true });
 
 export const addDef = binary('add', 'x + y, broadcasting');
 export const subDef = binary('sub', 'x - y, broadcasting');

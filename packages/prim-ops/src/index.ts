@@ -6,7 +6,10 @@ import {
   OpArgumentError,
   PLUGIN_CONTRACT_VERSION,
   ShapeError,
+  binaryOpDef,
   broadcastAxes,
+  unaryOpDef,
+  type ElementwiseOptions,
   broadcastShapes,
   formatShape,
   inferSameShape,
@@ -29,46 +32,9 @@ import {
 
 export const PACKAGE_NAME = '@primgrad/prim-ops';
 
-function unary(type: string, doc: string, options: { linear?: boolean; floatOnly?: boolean } = {}): OpDef {
-  return {
-    type,
-    kind: 'prim',
-    inputs: ['x'],
-    doc,
-    ...(options.linear ? { linearIn: [0] } : {}),
-    infer([x]) {
-      if (options.floatOnly !== false) requireFloat(type, x!);
-      return [{ shape: x!.shape, dtype: x!.dtype }];
-    },
-  };
-}
-
-function binary(type: string, doc: string, linearIn: number[] = []): OpDef {
-  return {
-    type,
-    kind: 'prim',
-    inputs: ['x', 'y'],
-    doc,
-    linearIn,
-    infer(inputs) {
-      return [inferSameShape(type, inputs, ['x', 'y'])];
-    },
-  };
-}
-
-function compare(type: string, doc: string): OpDef {
-  return {
-    type,
-    kind: 'prim',
-    inputs: ['x', 'y'],
-    doc,
-    differentiable: false,
-    infer(inputs) {
-      const t = inferSameShape(type, inputs, ['x', 'y']);
-      return [{ shape: t.shape, dtype: 'bool' }];
-    },
-  };
-}
+const unary = (type: string, doc: string, options: ElementwiseOptions = {}): OpDef => unaryOpDef('prim', type, doc, options);
+const binary = (type: string, doc: string, linearIn: number[] = []): OpDef => binaryOpDef('prim', type, doc, { linearIn });
+const compare = (type: string, doc: string): OpDef => binaryOpDef('prim', type, doc, { compare: true });
 
 export const addPDef = binary('add_p', 'x + y', [0, 1]);
 export const subPDef = binary('sub_p', 'x - y', [0, 1]);
@@ -81,7 +47,7 @@ export const eqPDef = compare('eq_p', 'x == y, as bool');
 export const gtPDef = compare('gt_p', 'x > y, as bool');
 export const gePDef = compare('ge_p', 'x >= y, as bool');
 
-export const negPDef = unary('neg_p', '-x', { linear: true, floatOnly: false });
+export const negPDef = unary('neg_p', '-x', { linearIn: [0], floatOnly: false });
 export const expPDef = unary('exp_p', 'e ** x');
 export const logPDef = unary('log_p', 'natural logarithm of x');
 export const tanhPDef = unary('tanh_p', 'hyperbolic tangent of x');

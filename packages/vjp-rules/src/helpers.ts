@@ -2,6 +2,7 @@ import {
   ShapeError,
   broadcastAxes,
   broadcastShapes,
+  isFloatDType,
   shapesEqual,
   type Builder,
   type DType,
@@ -32,14 +33,14 @@ export function unbroadcast(b: Builder, ct: Var, shape: Shape): Var {
   return shapesEqual(summed.shape, shape) ? summed : reshape(b, summed, shape);
 }
 
-/** A 0-d constant; elementwise native ops broadcast it against any shape. */
+/** Emits a 0-d constant, which elementwise native ops broadcast against any shape. */
 export function scalar(b: Builder, value: number, dtype: DType): Var {
   return fillConstant(b, [], dtype, value);
 }
 
 /**
  * Makes the rule of a one-input, one-output op. `vjp` receives the output cotangent and returns
- * the input cotangent; it runs only when that cotangent is needed and the output cotangent is
+ * the input cotangent. It runs only when that cotangent is needed and the output cotangent is
  * not a symbolic zero.
  */
 export function unaryVjp(vjp: (b: Builder, ct: Var, x: Var, y: Var, op: Op) => Var | null): VjpRule {
@@ -61,6 +62,18 @@ export function binaryVjp(
       needed[0] ? unbroadcast(b, vjpX(b, ct, op), x.shape) : null,
       needed[1] ? unbroadcast(b, vjpY(b, ct, op), y.shape) : null,
     ];
+  };
+}
+
+/**
+ * Wraps `rule` so that it never computes a cotangent for an int32 or bool input, which carries
+ * no derivative: such inputs are dropped from `needed` and get null.
+ */
+export function floatInputsOnly(rule: VjpRule): VjpRule {
+  return (b, op, ctOuts, needed) => {
+    const wanted = needed.map((n, i) => n && isFloatDType(op.inputs[i]!.dtype));
+    if (!wanted.some(Boolean)) return op.inputs.map(() => null);
+    return rule(b, op, ctOuts, wanted);
   };
 }
 

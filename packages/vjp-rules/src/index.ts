@@ -7,6 +7,7 @@
 import { PLUGIN_CONTRACT_VERSION, type Plugin, type VjpRule } from '@primgrad/ir';
 import { cast } from './cast.js';
 import { elementwiseRules } from './elementwise.js';
+import { floatInputsOnly } from './helpers.js';
 import { matmul } from './matmul.js';
 import { maximum } from './maximum.js';
 import { pNorm } from './p_norm.js';
@@ -18,7 +19,7 @@ import { where } from './where.js';
 
 export const PACKAGE_NAME = '@primgrad/vjp-rules';
 
-export const vjpRules: Readonly<Record<string, VjpRule>> = {
+const rules: Readonly<Record<string, VjpRule>> = {
   ...elementwiseRules,
   ...shapeRules,
   pow,
@@ -33,6 +34,11 @@ export const vjpRules: Readonly<Record<string, VjpRule>> = {
   fill_constant: () => [],
 };
 
+/** The vjp rule of every differentiable native op, by op type. */
+export const vjpRules: Readonly<Record<string, VjpRule>> = Object.fromEntries(
+  Object.entries(rules).map(([type, rule]) => [type, floatInputsOnly(rule)]),
+);
+
 /** Register after the plugin of @primgrad/orig-ops, which defines the ops. */
 export const vjpRulesPlugin: Plugin = {
   name: PACKAGE_NAME,
@@ -41,4 +47,5 @@ export const vjpRulesPlugin: Plugin = {
   vjp: vjpRules,
 };
 
-export { unbroadcast } from './helpers.js';
+// Helpers for third-party plugins that write vjp rules for their own broadcasting ops.
+export { binaryVjp, floatInputsOnly, unaryVjp, unbroadcast } from './helpers.js';

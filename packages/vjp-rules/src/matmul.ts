@@ -1,13 +1,16 @@
 import { boolAttr, broadcastAxes, shapesEqual, type Builder, type Shape, type Var, type VjpRule } from '@primgrad/ir';
 import { matmul as matmulOp, matmulShapes, reduceSum, reshape } from '@primgrad/orig-ops';
 
-/** `x` as a matrix operand: a rank-1 x is a row [1, k], a rank-1 y a column [k, 1], as matmul promotes them. */
+/** Promotes a rank-1 operand the way matmul does: x to a row [1, k], y to a column [k, 1]. */
 function asMatrix(b: Builder, v: Var, side: 'x' | 'y'): Var {
   if (v.shape.length !== 1) return v;
   return reshape(b, v, side === 'x' ? [1, v.shape[0]!] : [v.shape[0]!, 1]);
 }
 
-/** Sums a cotangent of promoted shape [...batch, r, c] over the batch dims its operand broadcast along, then reshapes it to the operand's shape. */
+/**
+ * Sums a cotangent of shape [...batch, r, c] over the batch dims that the promoted operand was
+ * broadcast along, then reshapes it to the operand's own shape.
+ */
 function sumToOperand(b: Builder, ct: Var, promoted: Shape, shape: Shape): Var {
   const axes = broadcastAxes(promoted, ct.shape);
   const summed = axes.length > 0 ? reduceSum(b, ct, axes, false) : ct;

@@ -5,7 +5,7 @@ import { scalar, unbroadcast } from './helpers.js';
 /**
  * x̄ = ct y x^(y-1), ȳ = ct out log(x), each summed back over its broadcast axes.
  *
- * x^(y-1) stands in for out / x, which is NaN at x = 0. In ȳ, log(1) = 0 stands in for log(0),
+ * x^(y-1) is used in place of out / x, which is NaN at x = 0. In ȳ, log(1) = 0 replaces log(0),
  * as in the linearize rule of pow_p: at x = 0 with y > 0 the limit of out·log(x) is 0, and
  * log(0) would give 0 · -inf = NaN. The guard is on log's input, not its output, so the
  * derivative of ȳ is finite at x = 0 too. For x < 0, log(x) is NaN and so is ȳ.

@@ -8,6 +8,6 @@ export const reduceMean: VjpRule = unaryVjp((b, ct, x, _y, op) => {
   const count = numel(axes.map((a) => x.shape[a]!));
   // With count 0, x has no elements and neither does x̄; 1/0 would put Infinity in a JSON attr.
   const scaled = count === 1 || count === 0 ? ct : scale(b, ct, 1 / count);
-  const kept = toKeptShape(b, scaled, x.shape, axes);
-  return shapesEqual(kept.shape, x.shape) ? kept : broadcastTo(b, kept, x.shape);
+  const withKeptDims = toKeptShape(b, scaled, x.shape, axes);
+  return shapesEqual(withKeptDims.shape, x.shape) ? withKeptDims : broadcastTo(b, withKeptDims, x.shape);
 });

@@ -1,0 +1,224 @@
+import type { Builder, Var } from '@primgrad/ir';
+import * as orig from '@primgrad/orig-ops';
+import { awayFromZero, uniform, type Sampler } from '@primgrad/testing';
+import { fmt, type GradCase, type InputSpec } from './harness.js';
+
+const POSITIVE = uniform(0.5, 2);
+const NONZERO = awayFromZero(0.3, 1.5);
+/** Small integers, so that maximum meets ties. */
+const SMALL_INTEGERS: Sampler = (rng) => Math.floor(rng() * 3) - 1;
+const BOOL: InputSpec['dtype'] = 'bool';
+
+/** Pairs of operand shapes covering 0-d, size-1 dims, broadcasting on either side and an empty dim. */
+const BROADCAST_PAIRS: readonly [number[], number[]][] = [
+  [[], []],
+  [[3], [3]],
+  [[2, 3], [3]],
+  [[3], [2, 3]],
+  [[2, 1], [1, 3]],
+  [[], [2, 3]],
+  [[2, 3], []],
+  [[1], [4]],
+  [[4, 1, 3], [2, 1]],
+  [[0, 3], [1, 3]],
+];
+
+const BINARY: readonly [string, (b: Builder, x: Var, y: Var) => Var, Sampler | undefined, Sampler | undefined][] = [
+  ['add', orig.add, undefined, undefined],
+  ['sub', orig.sub, undefined, undefined],
+  ['mul', orig.mul, undefined, undefined],
+  ['div', orig.div, undefined, NONZERO],
+  ['pow', orig.pow, POSITIVE, undefined],
+  ['maximum', orig.maximum, undefined, undefined],
+];
+
+const UNARY: readonly [string, (b: Builder, x: Var) => Var, Sampler | undefined][] = [
+  ['neg', orig.neg, undefined],
+  ['exp', orig.exp, undefined],
+  ['log', orig.log, POSITIVE],
+  ['tanh', orig.tanh, undefined],
+  ['sqrt', orig.sqrt, POSITIVE],
+  ['sin', orig.sin, undefined],
+  ['cos', orig.cos, undefined],
+  ['abs', orig.abs, NONZERO],
+  ['assign', orig.assign, undefined],
+];
+
+const UNARY_SHAPES: readonly number[][] = [[], [1], [2, 3]];
+
+interface MatmulCase {
+  readonly x: number[];
+  readonly y: number[];
+  readonly transX?: boolean;
+  readonly transY?: boolean;
+}
+
+const MATMULS: readonly MatmulCase[] = [
+  { x: [3], y: [3] },
+  { x: [2, 3], y: [3] },
+  { x: [3], y: [3, 4] },
+  { x: [2, 3], y: [3, 4] },
+  { x: [1, 1], y: [1, 1] },
+  { x: [3, 2], y: [3, 4], transX: true },
+  { x: [2, 3], y: [4, 3], transY: true },
+  { x: [3, 2], y: [4, 3], transX: true, transY: true },
+  { x: [2, 2, 3], y: [3, 4] },
+  { x: [2, 1, 2, 3], y: [3, 3, 4] },
+  { x: [3], y: [2, 3, 4] },
+  { x: [2, 2, 3], y: [3] },
+  { x: [2, 3, 2], y: [1, 3, 4], transX: true },
+  { x: [3], y: [2, 4, 3], transY: true },
+  { x: [2, 1, 3, 2], y: [3, 4, 3], transX: true, transY: true },
+  // matmul ignores the transpose flag of a rank-1 operand.
+  { x: [3], y: [3, 4], transX: true },
+  { x: [2, 3], y: [3], transY: true },
+];
+
+const REDUCTIONS: readonly [number[], number[] | null, boolean][] = [
+  [[2, 3, 4], null, false],
+  [[2, 3, 4], null, true],
+  [[2, 3, 4], [1], false],
+  [[2, 3, 4], [0, 2], true],
+  [[2, 3, 4], [-1], false],
+  [[], null, false],
+  [[1], [0], false],
+  [[3], [], false],
+];
+
+const P_NORMS: readonly [number, number[], number[] | null, boolean][] = [
+  [2, [2, 3], null, false],
+  [2, [2, 3], [1], false],
+  [2, [2, 3, 4], [0, 2], true],
+  [2, [], null, false],
+  [1, [2, 3], [-1], false],
+  [3, [2, 3], [0], true],
+  [0.5, [2, 3], null, false],
+  [1.5, [2, 3, 4], [1], false],
+];
+
+const RESHAPES: readonly [number[], number[]][] = [
+  [[2, 3], [3, 2]],
+  [[6], [1, 2, 3]],
+  [[], [1]],
+  [[2, 3], [-1]],
+];
+
+const TRANSPOSES: readonly [number[], number[]][] = [
+  [[2, 3, 4], [2, 0, 1]],
+  [[2, 3, 4], [1, 0, 2]],
+  [[2, 3, 4], [-1, 0, 1]],
+  [[2, 3], [1, 0]],
+  [[], []],
+];
+
+const BROADCASTS: readonly [number[], number[]][] = [
+  [[3], [2, 3]],
+  [[], [2, 2]],
+  [[2, 1], [2, 3]],
+  [[1, 3], [4, 1, 3]],
+  [[2, 3], [2, 3]],
+];
+
+const WHERES: readonly [number[], number[], number[]][] = [
+  [[2, 3], [3], []],
+  [[3], [2, 1], [1, 3]],
+  [[], [2], [2]],
+  [[2, 1], [1, 3], [2, 3]],
+];
+
+const axisName = (axis: number[] | null): string => (axis === null ? 'all' : fmt(axis));
+
+/** Every differentiable native op over 0-d, size-1, broadcast and empty shapes, in float64. */
+export const gradCases: readonly GradCase[] = [
+  ...BINARY.flatMap(([name, fn, xs, ys]) =>
+    BROADCAST_PAIRS.map(([x, y]) => ({
+      name: `${name} ${fmt(x)} ${fmt(y)}`,
+      inputs: [
+        { shape: x, sampler: xs },
+        { shape: y, sampler: ys },
+      ],
+      build: fn,
+    })),
+  ),
+  ...UNARY.flatMap(([name, fn, sampler]) =>
+    UNARY_SHAPES.map((shape) => ({ name: `${name} ${fmt(shape)}`, inputs: [{ shape, sampler }], build: fn })),
+  ),
+  ...[
+    [2, 0],
+    [1, 0.5],
+    [-0.5, 3],
+  ].flatMap(([factor, bias]) =>
+    [[], [2, 3]].map((shape) => ({
+      name: `scale ${factor} ${bias} ${fmt(shape)}`,
+      inputs: [{ shape }],
+      build: (b: Builder, x: Var) => orig.scale(b, x, factor!, bias),
+    })),
+  ),
+  ...WHERES.map(([c, x, y]) => ({
+    name: `where ${fmt(c)} ${fmt(x)} ${fmt(y)}`,
+    inputs: [{ shape: c, dtype: BOOL }, { shape: x }, { shape: y }],
+    build: orig.where,
+  })),
+  ...MATMULS.map(({ x, y, transX = false, transY = false }) => ({
+    name: `matmul ${fmt(x)}${transX ? 'ᵀ' : ''} ${fmt(y)}${transY ? 'ᵀ' : ''}`,
+    inputs: [{ shape: x }, { shape: y }],
+    build: (b: Builder, xv: Var, yv: Var) => orig.matmul(b, xv, yv, { transX, transY }),
+  })),
+  ...(['reduce_sum', 'reduce_mean'] as const).flatMap((op) =>
+    REDUCTIONS.map(([shape, axis, keepdim]) => ({
+      name: `${op} ${fmt(shape)} axis ${axisName(axis)}${keepdim ? ' keepdim' : ''}`,
+      inputs: [{ shape }],
+      build: (b: Builder, x: Var) => (op === 'reduce_sum' ? orig.reduceSum : orig.reduceMean)(b, x, axis, keepdim),
+    })),
+  ),
+  ...P_NORMS.map(([p, shape, axis, keepdim]) => ({
+    name: `p_norm p=${p} ${fmt(shape)} axis ${axisName(axis)}${keepdim ? ' keepdim' : ''}`,
+    inputs: [{ shape, sampler: NONZERO }],
+    build: (b: Builder, x: Var) => orig.pNorm(b, x, p, axis, keepdim),
+  })),
+  ...RESHAPES.map(([from, to]) => ({
+    name: `reshape ${fmt(from)} to ${fmt(to)}`,
+    inputs: [{ shape: from }],
+    build: (b: Builder, x: Var) => orig.reshape(b, x, to),
+  })),
+  ...TRANSPOSES.map(([shape, perm]) => ({
+    name: `transpose ${fmt(shape)} perm ${fmt(perm)}`,
+    inputs: [{ shape }],
+    build: (b: Builder, x: Var) => orig.transpose(b, x, perm),
+  })),
+  ...BROADCASTS.map(([from, to]) => ({
+    name: `broadcast_to ${fmt(from)} to ${fmt(to)}`,
+    inputs: [{ shape: from }],
+    build: (b: Builder, x: Var) => orig.broadcastTo(b, x, to),
+  })),
+  {
+    name: 'cast float64 to float64',
+    inputs: [{ shape: [2, 3] }],
+    build: (b: Builder, x: Var) => orig.cast(b, x, 'float64'),
+  },
+  {
+    name: 'mul by fill_constant',
+    inputs: [{ shape: [2, 3] }],
+    build: (b: Builder, x: Var) => orig.mul(b, x, orig.fillConstant(b, [3], 'float64', 1.5)),
+  },
+  {
+    // A chain, so cotangents of a var read twice are summed and every rule meets vars it did not create.
+    name: 'two-layer tanh network',
+    inputs: [{ shape: [4, 3] }, { shape: [3, 2] }, { shape: [2] }, { shape: [2, 1] }],
+    build: (b: Builder, x: Var, w1: Var, b1: Var, w2: Var) => {
+      const hidden = orig.tanh(b, orig.add(b, orig.matmul(b, x, w1), b1));
+      const out = orig.matmul(b, orig.mul(b, hidden, hidden), w2);
+      return orig.reduceMean(b, orig.maximum(b, out, orig.sin(b, out)), null);
+    },
+  },
+];
+
+/** Cases with ties, where finite differences are undefined but both mechanisms must split the cotangent alike. */
+export const tieCases: readonly GradCase[] = BROADCAST_PAIRS.map(([x, y]) => ({
+  name: `maximum ties ${fmt(x)} ${fmt(y)}`,
+  inputs: [
+    { shape: x, sampler: SMALL_INTEGERS },
+    { shape: y, sampler: SMALL_INTEGERS },
+  ],
+  build: orig.maximum,
+}));

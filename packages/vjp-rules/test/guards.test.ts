@@ -1,0 +1,196 @@
+/**
+ * Closed-form cotangents where a naive rule returns NaN or picks an arbitrary side: p_norm
+ * and pow at 0, abs at 0, maximum at ties, and casts across dtypes.
+ */
+import { Builder, NDArray, Program, type DType, type Var } from '@primgrad/ir';
+import * as orig from '@primgrad/orig-ops';
+import { backward } from '@primgrad/transforms';
+import { describe, expect, it } from 'vitest';
+import { vjpRules } from '../src/index.js';
+import { registry, run } from './harness.js';
+
+interface Built {
+  readonly b: Builder;
+  readonly block: Program['blocks'][number];
+  data(name: string, shape: number[], dtype?: DType): Var;
+}
+
+function newProgram(): Built {
+  const block = new Program().globalBlock();
+  return {
+    b: new Builder(block, registry),
+    block,
+    data: (name, shape, dtype = 'float64') => block.createVar({ name, shape, dtype, isData: true, stopGradient: false }),
+  };
+}
+
+const f64 = (value: number[] | number[][] | number, shape?: number[]): NDArray => NDArray.from(value, 'float64', shape);
+
+/**
+ * Runs x̄ for out = f(x) with output cotangent `outBarValue` (ones by default), and the
+ * gradient of sum(x̄) with respect to x: the Hessian of ⟨out_bar, f⟩ applied to ones.
+ */
+function gradients(
+  build: (b: Builder, x: Var) => Var,
+  xValue: NDArray,
+  outBarValue?: NDArray,
+): { grad: number[]; secondOrder: number[] } {
+  const { b, block, data } = newProgram();
+  const x = data('x', [...xValue.shape]);
+  const out = build(b, x);
+  const outBar = data('out_bar', [...out.shape]);
+  const [grad] = backward(block, registry, [out], [x], { targetGradients: [outBar] });
+  const probe = data('probe', [...x.shape]);
+  const s = orig.reduceSum(b, orig.mul(b, grad!, probe));
+  const [hessianTimesProbe] = backward(block, registry, [s], [x]);
+  const feed = new Map<Var, NDArray>([
+    [x, xValue],
+    [outBar, outBarValue ?? NDArray.full('float64', out.shape, 1)],
+    [probe, NDArray.full('float64', x.shape, 1)],
+  ]);
+  // A null second-order cotangent is a symbolic zero: x̄ does not depend on x.
+  const fetch = hessianTimesProbe ? [grad!, hessianTimesProbe] : [grad!];
+  const [g, h] = run(block, feed, fetch);
+  return { grad: Array.from(g!.data), secondOrder: h ? Array.from(h.data) : new Array<number>(g!.size).fill(0) };
+}
+
+describe('p_norm at zero', () => {
+  it.each([2, 1, 3, 0.5, 1.5])('p=%s: all-zero input gives zero gradient', (p) => {
+    const { grad, secondOrder } = gradients((b, x) => orig.pNorm(b, x, p), f64([0, 0, 0]));
+
+    expect(grad).toEqual([0, 0, 0]);
+    expect(secondOrder.every(Number.isFinite), `second order ${secondOrder}`).toBe(true);
+  });
+
+  it.each([2, 1, 3, 0.5, 1.5])('p=%s: zero row gives zero, other row sign(x)|x/n|^(p-1)', (p) => {
+    const rows = [
+      [0, 0, 0],
+      [0.5, -2, 0.25],
+    ];
+    const outBar = [1.5, -0.75];
+
+    const { grad } = gradients((b, x) => orig.pNorm(b, x, p, [1]), f64(rows), f64(outBar));
+
+    const norm = Math.pow(rows[1]!.reduce((acc, v) => acc + Math.pow(Math.abs(v), p), 0), 1 / p);
+    const expected = [0, 0, 0, ...rows[1]!.map((v) => outBar[1]! * Math.sign(v) * Math.pow(Math.abs(v) / norm, p - 1))];
+    grad.forEach((g, i) => expect(g).toBeCloseTo(expected[i]!, 12));
+  });
+});
+
+describe('pow at zero', () => {
+  it('square: finite cotangents at zero', () => {
+    const { b, block, data } = newProgram();
+    const x = data('x', [3]);
+    const y = data('y', []);
+    const out = orig.pow(b, x, y);
+    const [xBar, yBar] = backward(block, registry, [out], [x, y]);
+    // x̄ = 2x, and ȳ = Σ x² ln x with 0 · ln 0 taken as 0.
+    const xs = [0, 0.5, 2];
+
+    const [gx, gy] = run(block, new Map([[x, f64(xs)], [y, f64(2)]]), [xBar!, yBar!]);
+
+    expect(Array.from(gx!.data)).toEqual([0, 1, 4]);
+    expect(gy!.item()).toBeCloseTo(0.25 * Math.log(0.5) + 4 * Math.log(2), 12);
+  });
+
+  it('square: second order at zero', () => {
+    const { grad, secondOrder } = gradients((b, x) => orig.pow(b, x, orig.fillConstant(b, [], 'float64', 2)), f64([0, 1]));
+
+    expect(grad).toEqual([0, 2]);
+    expect(secondOrder).toEqual([2, 2]);
+  });
+});
+
+describe('non-smooth points', () => {
+  it('abs has gradient 0 at 0', () => {
+    const { grad } = gradients((b, x) => orig.abs(b, x), f64([-2, 0, 3]));
+
+    expect(grad).toEqual([-1, 0, 1]);
+  });
+
+  it('maximum splits ties evenly', () => {
+    const { b, block, data } = newProgram();
+    const x = data('x', [3]);
+    const y = data('y', [3]);
+    const out = orig.maximum(b, x, y);
+    const [xBar, yBar] = backward(block, registry, [out], [x, y]);
+
+    const [gx, gy] = run(block, new Map([[x, f64([1, 2, 3])], [y, f64([1, 5, 0])]]), [xBar!, yBar!]);
+
+    expect(Array.from(gx!.data)).toEqual([0.5, 0, 1]);
+    expect(Array.from(gy!.data)).toEqual([0.5, 1, 0]);
+  });
+
+  it('maximum sums a broadcast tie over the broadcast axis', () => {
+    const { b, block, data } = newProgram();
+    const x = data('x', [3]);
+    const y = data('y', []);
+    const out = orig.maximum(b, x, y);
+    const [, yBar] = backward(block, registry, [out], [x, y]);
+
+    const [gy] = run(block, new Map([[x, f64([2, 0, -1])], [y, f64(2)]]), [yBar!]);
+
+    expect(gy!.item()).toBe(0.5 + 1 + 1);
+  });
+});
+
+describe('cast', () => {
+  it('float64 through float32 rounds the cotangent to float32', () => {
+    const { b, block, data } = newProgram();
+    const x = data('x', [2]);
+    const out = orig.cast(b, orig.cast(b, x, 'float32'), 'float64');
+    const outBar = data('out_bar', [2]);
+    const [xBar] = backward(block, registry, [out], [x], { targetGradients: [outBar] });
+    const outBarValues = [0.1, 1 / 3];
+
+    const [g] = run(block, new Map([[x, f64([1, 2])], [outBar, f64(outBarValues)]]), [xBar!]);
+
+    expect(g!.dtype).toBe('float64');
+    expect(Array.from(g!.data)).toEqual(outBarValues.map(Math.fround));
+  });
+
+  it('to int32 carries no cotangent', () => {
+    const { b, block, data } = newProgram();
+    const x = data('x', [2]);
+    const out = orig.cast(b, x, 'int32');
+
+    expect(backward(block, registry, [out], [x])).toEqual([null]);
+  });
+
+  it('from int32 carries no cotangent', () => {
+    const { b, block, data } = newProgram();
+    const x = data('x', [2], 'int32');
+    const out = orig.cast(b, x, 'float64');
+
+    expect(backward(block, registry, [out], [x])).toEqual([null]);
+  });
+});
+
+describe('int32 inputs', () => {
+  it('neg of int32 gives no cotangent', () => {
+    const { b, block, data } = newProgram();
+    const x = data('x', [3], 'int32');
+    const out = orig.neg(b, x);
+
+    expect(backward(block, registry, [out], [x])).toEqual([null]);
+  });
+
+  it('broadcast add of int32 gives no cotangent', () => {
+    const { b, block, data } = newProgram();
+    const x = data('x', [2, 3], 'int32');
+    const y = data('y', [3], 'int32');
+    const out = orig.add(b, x, y);
+
+    expect(backward(block, registry, [out], [x, y])).toEqual([null, null]);
+  });
+});
+
+describe('fill_constant', () => {
+  it('has no inputs and returns no cotangents', () => {
+    const { b, block } = newProgram();
+    const c = orig.fillConstant(b, [2], 'float64', 3);
+    const op = block.ops.find((o) => o.outputs.includes(c))!;
+
+    expect(vjpRules.fill_constant!(b, op, [c], [])).toEqual([]);
+  });
+});

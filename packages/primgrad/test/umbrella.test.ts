@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { defaultRegistry, createRegistry } from '@primgrad/ir';
+import * as primgrad from '../src/index.js';
+
+describe('primgrad umbrella', () => {
+  it('adds every standard plugin to the default registry on import', () => {
+    const names = defaultRegistry().plugins().map((p) => p.name);
+
+    expect(names).toEqual(primgrad.standardPlugins.map((p) => p.name));
+    expect(names).toContain('@primgrad/transpose-rules');
+  });
+
+  it('adds the standard plugins to a registry only once', () => {
+    const registry = createRegistry();
+
+    primgrad.useStandardPlugins(registry);
+    primgrad.useStandardPlugins(registry);
+
+    expect(registry.plugins()).toHaveLength(primgrad.standardPlugins.length);
+  });
+
+  it('runs a gradient with nothing but its own exports', () => {
+    primgrad.disablePrim();
+    const main = new primgrad.Program();
+    const fetchList = primgrad.programGuard(main, new primgrad.Program(), () => {
+      const x = primgrad.data('x', [3], 'float64');
+      x.stopGradient = false;
+      return primgrad.gradients([primgrad.sum(primgrad.mul(x, x))], [x]);
+    });
+
+    const [g] = new primgrad.Executor(new primgrad.CPUPlace()).run(main, { feed: { x: [1, -2, 3] }, fetchList, scope: new primgrad.Scope() });
+
+    expect(Array.from(g!.data)).toEqual([2, -4, 6]);
+  });
+});

@@ -18,3 +18,7 @@ export { Optimizer, type OptimizerOptions, type MinimizeOptions, type UpdateCont
 export { Adam, type AdamOptions } from './adam.js';
 export { prim2orig } from './prim2orig.js';
 export { Program, Scope, NDArray, printBlock, printProgram } from '@primgrad/ir';
+export { SGD } from './sgd.js';
+export { Momentum, type MomentumOptions } from './momentum.js';
+export { AdamW } from './adamw.js';
+export { RMSProp, type RMSPropOptions } from './rmsprop.js';

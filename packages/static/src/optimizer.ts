@@ -3,6 +3,7 @@ import * as native from '@primgrad/orig-ops';
 import { builderFor, defaultStartupProgram, registryOf } from './context.js';
 import { addRunHook } from './executor.js';
 import { gradients } from './gradients.js';
+import { checkHyperparameter } from './hyperparameters.js';
 
 /** A learning rate: a constant, or a function of the number of steps already taken (0 on the first step). */
 export type LearningRate = number | ((step: number) => number);
@@ -55,11 +56,11 @@ export abstract class Optimizer {
       throw new ArgumentError(`${this.constructor.name}: learningRate must be a non-negative number or a function of the step, got ${String(lr)}.`);
     }
     this.learningRate = lr;
-    this.weightDecay = options.weightDecay ?? 0;
+    this.weightDecay = checkHyperparameter(this.constructor.name, 'weightDecay', options.weightDecay ?? 0, { min: 0 });
     this.clipGlobalNorm = options.clipGlobalNorm;
-    if (!(this.weightDecay >= 0)) throw new ArgumentError(`${this.constructor.name}: weightDecay must be >= 0, got ${this.weightDecay}.`);
-    if (this.clipGlobalNorm !== undefined && !(this.clipGlobalNorm > 0)) {
-      throw new ArgumentError(`${this.constructor.name}: clipGlobalNorm must be > 0, got ${this.clipGlobalNorm}.`);
+    // An infinite threshold would make the clip factor ∞/∞ = NaN, so it is rejected with the rest.
+    if (this.clipGlobalNorm !== undefined && !(Number.isFinite(this.clipGlobalNorm) && this.clipGlobalNorm > 0)) {
+      throw new ArgumentError(`${this.constructor.name}: clipGlobalNorm must be a finite number > 0, got ${String(this.clipGlobalNorm)}.`);
     }
   }
 

@@ -62,8 +62,16 @@ export const binaryRules: Readonly<Record<string, LinearizeRule>> = {
   pow_p: (b, op, [xDot, yDot]) => {
     const [x, y] = op.inputs as [Var, Var];
     const out = op.outputs[0]!;
-    // x^(y-1) rather than out / x, which is NaN at x = 0.
-    const xTerm = xDot ? mulP(b, mulP(b, y, powP(b, x, subP(b, y, fullLikeP(b, y, 1)))), xDot) : null;
+    // y x^(y-1) rather than y out / x, which is NaN at x = 0. Where y = 0 the slope is 0, not
+    // 0 · x^(-1), which is NaN at x = 0; repeated derivatives of x^n reach that point. x is
+    // replaced by 1 there before pow too, so derivatives of this slope stay finite as well.
+    let xTerm: Var | null = null;
+    if (xDot) {
+      const yIsZero = eqP(b, y, fullLikeP(b, y, 0));
+      const base = selectP(b, yIsZero, fullLikeP(b, x, 1), x);
+      const slope = mulP(b, y, powP(b, base, subP(b, y, fullLikeP(b, y, 1))));
+      xTerm = mulP(b, selectP(b, yIsZero, fullLikeP(b, y, 0), slope), xDot);
+    }
     let yTerm: Var | null = null;
     if (yDot) {
       // Where x = 0 and y > 0 the term is 0 · log(0), whose limit is 0. Computing log(0) would

@@ -97,6 +97,17 @@ describe.each(modes)('derivatives of order 1 to 5 (%s mode)', (mode) => {
     ds.forEach((d, k) => expect(d, `order ${k + 1}`).toBeCloseTo(expected[k]!, 12));
   });
 
+  it('of pow(x, 3) at 0 are 0, 0, 6, 0, 0 with no NaN', () => {
+    // Each derivative of x^n lowers the exponent; at x = 0 the slope of x^0 must be 0, not 0 · 0^-1.
+    const ds = derivatives(mode, (v) => pow(v, 3), 0, 5);
+
+    expect(ds).toEqual([0, 0, 6, 0, 0]);
+  });
+
+  it('of pow(x, 0) at 0 is 0', () => {
+    expect(derivatives(mode, (v) => pow(v, 0), 0, 2)).toEqual([0, 0]);
+  });
+
   it('of sqrt(x⁵ + x⁴) at 2 match the closed form at order 4', () => {
     // d⁴/dx⁴ sqrt(x⁵ + x⁴) = 3 (−5x² − 16x − 16) / (16 (x + 1)^3.5)
     const x = 2;

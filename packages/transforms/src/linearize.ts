@@ -30,7 +30,18 @@ export function linearize(
 ): LinearizeResult {
   checkVarsInBlock(block, xs, 'xs');
   checkVarsInBlock(block, ys, 'ys');
-  const xsDot = options.xsDot ? [...options.xsDot] : xs.map((x) => block.createVar({ name: block.program.uniqueName(`${x.name}_dot`, { bareFirst: true }), shape: x.shape, dtype: x.dtype, isData: true }));
+  // An x listed twice gets one tangent, so both positions see the same derivative.
+  const firstDot = new Map<Var, Var>();
+  const xsDot = options.xsDot
+    ? [...options.xsDot]
+    : xs.map((x) => {
+        const known = firstDot.get(x);
+        if (known) return known;
+        const name = block.program.uniqueName(`${x.name}_dot`, { bareFirst: true });
+        const dot = block.createVar({ name, shape: x.shape, dtype: x.dtype, isData: true });
+        firstDot.set(x, dot);
+        return dot;
+      });
   if (xsDot.length !== xs.length) {
     throw new ArgumentError(`linearize: got ${xs.length} xs but ${xsDot.length} xsDot; pass one tangent per x.`);
   }

@@ -58,7 +58,7 @@ export type TransposeRule = (
 ) => (Var | null)[];
 /**
  * The original mechanism: emits native ops that compute an op's input cotangents from its
- * output cotangents. `needed[i]` tells which input cotangents are wanted; return null for the rest.
+ * output cotangents. `needed[i]` marks the input cotangents to compute; return null for the rest.
  */
 export type VjpRule = (
   b: Builder,

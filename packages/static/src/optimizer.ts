@@ -23,11 +23,11 @@ export interface MinimizeOptions {
   /** Parameters to update; by default every trainable parameter of the loss's program. */
   parameters?: readonly Var[];
   noGradSet?: Iterable<Var>;
-  /** Where optimizer state is initialized; the current startup program by default. */
+  /** The program that initializes optimizer state; the current startup program by default. */
   startupProgram?: Program;
 }
 
-/** What an update rule needs besides the parameter and its gradient. */
+/** The vars and helpers an update rule uses besides the parameter and its gradient. */
 export interface UpdateContext {
   readonly b: Builder;
   /** The learning rate for this step, a 0-d var. */

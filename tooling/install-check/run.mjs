@@ -1,6 +1,6 @@
-// The install check: packs the packages, installs a forward-mode subset into a fresh project
-// outside the workspace, and checks from ESM and from CJS that forward mode works there and
-// reverse mode fails naming @primgrad/transpose-rules; then adds that one tarball and checks
+// The install check packs the packages and installs a forward-mode subset into a fresh project
+// outside the workspace. From ESM and from CJS it checks that forward mode works there and that
+// reverse mode fails naming @primgrad/transpose-rules. Then it adds that one tarball and checks
 // that reverse mode works.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';

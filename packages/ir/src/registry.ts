@@ -47,7 +47,7 @@ export type Prim2OrigRule = (b: Builder, op: Op) => Var[];
 export type LinearizeRule = (b: Builder, op: Op, tangents: readonly (Var | null)[]) => (Var | null)[];
 /**
  * Emits the ops that compute the cotangents of an op's linear inputs from its output
- * cotangents (`ctOuts`, null for a symbolic zero). `linear[i]` tells which inputs are linear;
+ * cotangents (`ctOuts`, null for a symbolic zero). `linear[i]` marks the linear inputs;
  * return null at the other positions and for zero cotangents.
  */
 export type TransposeRule = (

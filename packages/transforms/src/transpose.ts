@@ -20,10 +20,10 @@ export interface TransposeResult {
 }
 
 /**
- * Appends to `block` the transpose of the linear map from `xsDot` to `ysDot`: walking the ops
- * that depend on xsDot backward, each one's transpose rule turns output cotangents into input
- * cotangents, and cotangents of a var read several times are summed. The forward linear ops
- * are then removed, unless `keepLinearOps` is set.
+ * Appends to `block` the transpose of the linear map from `xsDot` to `ysDot`. The ops that
+ * depend on xsDot are walked backward, and each one's transpose rule turns output cotangents
+ * into input cotangents. Cotangents of a var read several times are summed. The forward linear
+ * ops are then removed, unless `keepLinearOps` is set.
  */
 export function transpose(
   block: Block,

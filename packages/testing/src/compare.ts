@@ -1,4 +1,4 @@
-import { NDArray, stridesOf } from '@primgrad/ir';
+import { NDArray, isFloatDType, stridesOf, type Var } from '@primgrad/ir';
 import type { Tolerance, WorstElement } from './report.js';
 
 /** The outcome of comparing arrays element by element. */
@@ -20,14 +20,23 @@ function unravel(flat: number, shape: readonly number[]): number[] {
 
 /**
  * Compares `got` with `expected` and folds the result into `into`. A NaN or infinite value on
- * either side fails unless both sides hold the same infinity.
+ * either side fails unless both sides hold the same infinity, or both hold NaN and `matchNaN`
+ * is set (for checks of values, where a NaN the kernel gives is the value to reproduce).
  */
-export function compareInto(into: Comparison, value: string, got: NDArray, expected: NDArray, tol: Tolerance): void {
+export function compareInto(
+  into: Comparison,
+  value: string,
+  got: NDArray,
+  expected: NDArray,
+  tol: Tolerance,
+  options: { readonly matchNaN?: boolean } = {},
+): void {
   into.comparedElements += expected.size;
   for (let i = 0; i < expected.size; i++) {
     const g = got.data[i]!;
     const e = expected.data[i]!;
-    const absError = g === e ? 0 : Math.abs(g - e);
+    const bothNaN = options.matchNaN === true && Number.isNaN(g) && Number.isNaN(e);
+    const absError = g === e || bothNaN ? 0 : Math.abs(g - e);
     const bound = tol.atol + tol.rtol * Math.abs(e);
     const ratio = absError === 0 ? 0 : Number.isNaN(absError) ? Infinity : absError / bound;
     if (ratio > 1) into.failedElements++;
@@ -44,4 +53,23 @@ export function compareInto(into: Comparison, value: string, got: NDArray, expec
       };
     }
   }
+}
+
+const EXACT: Tolerance = { rtol: 0, atol: 0 };
+
+/**
+ * Compares the values of a program's outputs: float outputs within `tol`, int32 and bool outputs
+ * exactly. NaN matches NaN, because these are values to reproduce, not derivatives.
+ */
+export function compareOutputs(
+  into: Comparison,
+  outputs: readonly Var[],
+  got: readonly NDArray[],
+  expected: readonly NDArray[],
+  tol: Tolerance,
+): void {
+  outputs.forEach((v, o) => {
+    const tolerance = isFloatDType(v.dtype) ? tol : EXACT;
+    compareInto(into, `output ${o} ('${v.name}')`, got[o]!, expected[o]!, tolerance, { matchNaN: true });
+  });
 }

@@ -1,5 +1,5 @@
 import { NDArray, isFloatDType, type Registry, type Var } from '@primgrad/ir';
-import { linearize, prim2orig } from '@primgrad/transforms';
+import { linearize, orig2prim, prim2orig } from '@primgrad/transforms';
 import { compareInto, emptyComparison } from './compare.js';
 import { randomArray, uniform } from './random.js';
 import { ConformanceError, summarize, type CheckReport, type Tolerance } from './report.js';
@@ -16,7 +16,9 @@ export interface LinearizeCheckSpec extends OpCheckSpec {
  * Checks the linearize rule of `spec.op` against central finite differences of the op itself:
  * for random tangents ẋ, the JVP from linearize must match (f(x + hẋ) - f(x - hẋ)) / 2h on every
  * float output. Both sides run on the CPU backend after prim2orig, so the registry needs the
- * op's prim2orig rule and CPU kernels as well. Use float64 inputs: float32 needs a loose `tol`.
+ * op's prim2orig rule and CPU kernels as well. A native op is lowered with orig2prim first, so
+ * the check covers the linearize rules of the prims it lowers to, against differences of its
+ * kernel. Use float64 inputs: float32 needs a loose `tol`.
  * Throws ConformanceError when an element is outside the tolerance, unless `throwOnFailure`
  * is false; returns the report either way.
  */
@@ -38,6 +40,9 @@ export function checkLinearize(registry: Registry, spec: LinearizeCheckSpec): Ch
     runBlock(registry, direct.block, new Map(direct.inputs.map((v, i) => [v, point[i]!])), direct.outputs);
 
   const jvp = buildOpProgram(registry, spec.op, spec.inputs, attrs, wrt);
+  const native = registry.opDef(spec.op).kind === 'orig';
+  if (native) orig2prim(jvp.block, registry);
+  const linearizedTypes = jvp.block.ops.map((op) => op.type);
   const { xsDot, ysDot } = linearize(jvp.block, registry, wrt.map((i) => jvp.inputs[i]!), jvp.outputs);
   const jvpTypes = jvp.block.ops.map((op) => op.type);
   prim2orig(jvp.block, registry);
@@ -78,7 +83,8 @@ export function checkLinearize(registry: Registry, spec: LinearizeCheckSpec): Ch
     ruleKind: 'linearize' as const,
     plugin: registry.rulePlugin('linearize', spec.op),
     rules: [
-      ...ruleUses(registry, 'linearize', [spec.op]),
+      ...(native ? ruleUses(registry, 'orig2prim', [spec.op]) : []),
+      ...ruleUses(registry, 'linearize', native ? linearizedTypes.filter((t) => registry.opDef(t).kind === 'prim') : [spec.op]),
       ...ruleUses(registry, 'prim2orig', [...directTypes, ...jvpTypes].filter((t) => registry.opDef(t).kind === 'prim')),
     ],
     passed: comparison.failedElements === 0,

@@ -1,7 +1,7 @@
 import { PrimgradError, formatShape, type RuleKind } from '@primgrad/ir';
 
 /** The kinds of check the kit runs. */
-export type CheckKind = 'linearize' | 'transpose';
+export type CheckKind = 'linearize' | 'transpose' | 'orig2prim' | 'prim2orig' | 'vjp' | 'second-order';
 
 /** Elements pass when |got - expected| <= atol + rtol · |expected|. */
 export interface Tolerance {
@@ -53,7 +53,7 @@ export interface CheckReport {
   readonly rules: readonly RuleUse[];
   readonly passed: boolean;
   readonly seed: number;
-  /** Number of random tangent (and cotangent) draws. */
+  /** Number of random draws: tangents and cotangents, or primal values for the lowering checks. */
   readonly trials: number;
   readonly tolerance: Tolerance;
   /** The worst element over every comparison, or null when nothing was compared elementwise. */

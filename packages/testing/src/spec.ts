@@ -6,6 +6,7 @@ import {
   formatShape,
   type Attrs,
   type NestedArray,
+  type OpKind,
   type Registry,
   type RuleKind,
 } from '@primgrad/ir';
@@ -31,7 +32,10 @@ export interface OpCheckSpec {
   /** Seed of every random draw (primals, tangents, cotangents); 0 when absent. */
   readonly seed?: number;
   readonly tol?: Partial<Tolerance>;
-  /** Number of random tangent (and cotangent) draws at the one primal point; 2 when absent. */
+  /**
+   * Number of random draws; 2 when absent. Checks of derivatives draw tangents and cotangents at
+   * one primal point; checkOrig2Prim and checkPrim2Orig draw new primal values each time.
+   */
   readonly trials?: number;
   /** Whether a failing check throws ConformanceError (true, the default) or returns its report (false). */
   readonly throwOnFailure?: boolean;
@@ -83,4 +87,34 @@ export function prepareSpec(registry: Registry, spec: OpCheckSpec, check: string
 /** Lists the distinct op types among `types` with the plugin that registered their `ruleKind` rule. */
 export function ruleUses(registry: Registry, ruleKind: RuleKind, types: Iterable<string>): RuleUse[] {
   return [...new Set(types)].map((op) => ({ op, ruleKind, plugin: registry.rulePlugin(ruleKind, op) }));
+}
+
+/**
+ * Draws primal values for one more trial: inputs with a fixed `value` keep it, the others are
+ * drawn again with their samplers.
+ */
+export function redrawPrimals(rng: Rng, spec: OpCheckSpec, fixed: readonly NDArray[]): NDArray[] {
+  return spec.inputs.map((t, i) => (t.value === undefined ? randomArray(rng, t.shape, t.dtype, t.sample) : fixed[i]!));
+}
+
+/**
+ * Resolves the tolerance of a check: the spec's values where given, else `float64` or, when any
+ * input or output of the op is float32, `float32`.
+ */
+export function resolveTolerance(
+  spec: OpCheckSpec,
+  anyFloat32: boolean,
+  defaults: { readonly float64: Tolerance; readonly float32: Tolerance },
+): Tolerance {
+  const base = anyFloat32 ? defaults.float32 : defaults.float64;
+  return { rtol: spec.tol?.rtol ?? base.rtol, atol: spec.tol?.atol ?? base.atol };
+}
+
+/** Throws ArgumentError unless `spec.op` is of `kind`, naming the check and what to use instead. */
+export function requireOpKind(registry: Registry, spec: OpCheckSpec, check: string, kind: OpKind, instead: string): void {
+  const def = registry.opDef(spec.op);
+  if (def.kind !== kind) {
+    const kindName = (k: OpKind): string => (k === 'orig' ? 'a native op' : 'a prim');
+    throw new ArgumentError(`${check}(${spec.op}): '${spec.op}' is ${kindName(def.kind)}, but ${check} takes ${kindName(kind)}; ${instead}`);
+  }
 }

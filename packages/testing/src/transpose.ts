@@ -1,5 +1,5 @@
 import { NDArray, type Block, type Registry, type Var } from '@primgrad/ir';
-import { linearize, prim2orig, transpose } from '@primgrad/transforms';
+import { linearize, orig2prim, prim2orig, transpose } from '@primgrad/transforms';
 import { compareInto, emptyComparison, type Comparison } from './compare.js';
 import { randomArray, uniform } from './random.js';
 import { ConformanceError, summarize, type CheckReport, type Projection, type Tolerance } from './report.js';
@@ -35,7 +35,7 @@ function dot(a: NDArray, b: NDArray): InnerProduct {
 }
 
 /** Lists the types of the ops that read a var depending on `sources`, in block order. */
-function linearOpTypes(block: Block, sources: readonly Var[]): string[] {
+export function linearOpTypes(block: Block, sources: readonly Var[]): string[] {
   const linear = new Set<Var>(sources);
   const types: string[] = [];
   for (const op of block.ops) {
@@ -49,11 +49,11 @@ function linearOpTypes(block: Block, sources: readonly Var[]): string[] {
 /**
  * Checks the transpose rules that linearizing `spec.op` relies on, with the projection identity
  * ⟨ȳ, J ẋ⟩ = ⟨Jᵀ ȳ, ẋ⟩ for random ẋ and ȳ: J ẋ comes from the linearized program, Jᵀ ȳ from the
- * same program after transpose. Both run on the CPU backend after prim2orig. The identity must
- * hold to `tol.rtol` (1e-10 when absent) relative to the sum of the absolute values of the
- * products. On failure the report names the worst element of Jᵀ ȳ, found by pushing each
- * basis tangent through the linearized program. Throws ConformanceError on failure unless
- * `throwOnFailure` is false; returns the report either way.
+ * same program after transpose. Both run on the CPU backend after prim2orig. A native op is
+ * lowered with orig2prim first. The identity must hold to `tol.rtol` (1e-10 when absent)
+ * relative to the sum of the absolute values of the products. On failure the report names the
+ * worst element of Jᵀ ȳ, found by pushing each basis tangent through the linearized program.
+ * Throws ConformanceError on failure unless `throwOnFailure` is false; returns the report either way.
  */
 export function checkTranspose(registry: Registry, spec: OpCheckSpec): CheckReport {
   const prepared = prepareSpec(registry, spec, 'checkTranspose');
@@ -64,12 +64,17 @@ export function checkTranspose(registry: Registry, spec: OpCheckSpec): CheckRepo
   };
   const attrs = spec.attrs ?? {};
 
+  // A native op is lowered first, so the check covers the transpose rules of its prim form.
+  const native = registry.opDef(spec.op).kind === 'orig';
   const forward = buildOpProgram(registry, spec.op, spec.inputs, attrs, wrt);
+  if (native) orig2prim(forward.block, registry);
   const lin = linearize(forward.block, registry, wrt.map((i) => forward.inputs[i]!), forward.outputs);
   prim2orig(forward.block, registry);
   const jvpOutputs = lin.ysDot.filter((v): v is Var => v !== null);
 
   const backward = buildOpProgram(registry, spec.op, spec.inputs, attrs, wrt);
+  if (native) orig2prim(backward.block, registry);
+  const loweredTypes = backward.block.ops.map((op) => op.type);
   const lin2 = linearize(backward.block, registry, wrt.map((i) => backward.inputs[i]!), backward.outputs);
   const transposedTypes = linearOpTypes(backward.block, lin2.xsDot);
   const { ysBar, xsBar } = transpose(backward.block, registry, lin2.xsDot, lin2.ysDot);
@@ -130,7 +135,8 @@ export function checkTranspose(registry: Registry, spec: OpCheckSpec): CheckRepo
     plugin: registry.rulePlugin('transpose', spec.op),
     rules: [
       ...ruleUses(registry, 'transpose', transposedTypes),
-      ...ruleUses(registry, 'linearize', [spec.op]),
+      ...(native ? ruleUses(registry, 'orig2prim', [spec.op]) : []),
+      ...ruleUses(registry, 'linearize', native ? loweredTypes.filter((t) => registry.opDef(t).kind === 'prim') : [spec.op]),
     ],
     passed: failing.length === 0,
     seed: prepared.seed,

@@ -1,0 +1,3 @@
+import { primgradVitestConfig } from '@primgrad/vitest-config';
+
+export default primgradVitestConfig();

@@ -9,3 +9,4 @@ export * from './printer.js';
 export * from './verify.js';
 export * from './ndarray.js';
 export * from './runtime.js';
+export * from './serialize.js';

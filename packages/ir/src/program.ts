@@ -167,6 +167,13 @@ export class Program {
     return this.blocks[0]!;
   }
 
+  /** Adds an empty block at the end and returns it. */
+  appendBlock(): Block {
+    const block = new Block(this, this.blocks.length);
+    this.blocks.push(block);
+    return block;
+  }
+
   /** Returns a fresh var name of the form `<hint>_<n>` (or `hint` itself with bareFirst), unique in this program. */
   uniqueName(hint: string, options: { bareFirst?: boolean } = {}): string {
     if (options.bareFirst && !this.names.has(hint)) return hint;

@@ -86,6 +86,24 @@ export class NDArray {
     return build(0, 0);
   }
 
+  /** Returns the values as nested JS arrays (a plain number for a 0-d array); the same as toNested(). */
+  arraySync(): NestedArray {
+    return this.toNested();
+  }
+
+  /** Resolves to the values as nested JS arrays, for code written against asynchronous device arrays. */
+  async array(): Promise<NestedArray> {
+    return this.toNested();
+  }
+
+  /**
+   * Returns a copy of the row-major values as a typed array. The `data` field is the array
+   * itself; a method named `data()` cannot sit beside it, so there is no asynchronous twin.
+   */
+  dataSync(): TypedArray {
+    return this.data.slice();
+  }
+
   /** Returns the single element of a one-element array. */
   item(): number {
     if (this.size !== 1) throw new ArgumentError(`item() needs a one-element array, got shape ${formatShape(this.shape)}.`);

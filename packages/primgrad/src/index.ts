@@ -59,3 +59,21 @@ export {
   type Plugin,
 } from '@primgrad/ir';
 export { origOpsPlugin, primOpsPlugin, orig2primRulesPlugin, linearizeRulesPlugin, transposeRulesPlugin, vjpRulesPlugin };
+export {
+  jvp,
+  vjp,
+  grad,
+  valueAndGrad,
+  Jacobian,
+  Hessian,
+  jacobian,
+  hessian,
+  Tensor,
+  printStages,
+  type JacobianOptions,
+  type FunctionalOptions,
+  type Index,
+  type Range,
+} from '@primgrad/functional';
+// The whole functional API, including its tensor ops and its linearize (the top-level linearize is the transform).
+export * as functional from '@primgrad/functional';

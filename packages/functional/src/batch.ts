@@ -1,0 +1,224 @@
+/**
+ * @file The batching transform for the linear part of a linearized program. It gives every var
+ * that depends on the linear inputs (tangents or cotangents) a leading batch axis, so many
+ * vectors go through the program in one execution, as matrix-shaped work. Residuals keep
+ * their shapes and are broadcast where an op needs them batched.
+ */
+import {
+  Builder,
+  PrimgradError,
+  Program,
+  formatShape,
+  intListAttr,
+  isFloatDType,
+  shapeAttr,
+  shapesEqual,
+  type Block,
+  type Op,
+  type Registry,
+  type Var,
+} from '@primgrad/ir';
+import { addP, broadcastP, matmulP, mulP, reduceSumP, reshapeP, transposeP } from '@primgrad/prim-ops';
+
+/**
+ * Emits the batched form of `op`. `inputs` are the op's inputs in the batched program; those
+ * with `batched[i]` set carry a leading axis of `size`, the others have their original shapes.
+ * Returns one var per output of `op`, each of shape [size, ...output shape] and the output's dtype.
+ */
+export type BatchRule = (b: Builder, op: Op, inputs: readonly Var[], batched: readonly boolean[], size: number) => Var[];
+
+/** A batching rule returned vars of the wrong count, shape or dtype. */
+export class BatchRuleError extends PrimgradError {
+  override name = 'BatchRuleError';
+  constructor(
+    readonly op: string,
+    detail: string,
+  ) {
+    super(`The batching rule for '${op}' is wrong: ${detail}`);
+  }
+}
+
+/** Brings every unbatched input to the batched shape, then applies the op itself. */
+const elementwise: BatchRule = (b, op, inputs, batched, size) => {
+  const args = inputs.map((v, i) => (batched[i] ? v : broadcastP(b, v, [size, ...v.shape])));
+  return b.emit(op.type, args, op.attrs);
+};
+
+/** Shifts every axis attr by one, past the new batch axis. */
+const shiftAxes = (axes: readonly number[]): number[] => axes.map((a) => a + 1);
+
+const matmul: BatchRule = (b, op, [x, y], [xBatched, yBatched], size) => {
+  if (xBatched && yBatched) return [matmulP(b, x!, y!)];
+  const [xShape, yShape] = [op.inputs[0]!.shape, op.inputs[1]!.shape];
+  if (xShape.length === 2) {
+    const [m, k] = xShape as [number, number];
+    const n = yShape[1]!;
+    if (xBatched) {
+      // [size, m, k] @ [k, n]: the batch folds into the rows of one product.
+      return [reshapeP(b, matmulP(b, reshapeP(b, x!, [size * m, k]), y!), [size, m, n])];
+    }
+    // [m, k] @ [size, k, n]: the batch moves next to the columns, giving one [m, k] @ [k, size·n] product.
+    const columns = reshapeP(b, transposeP(b, y!, [1, 0, 2]), [k, size * n]);
+    return [transposeP(b, reshapeP(b, matmulP(b, x!, columns), [m, size, n]), [1, 0, 2])];
+  }
+  // With batch dims of their own, the unbatched operand is repeated along the new axis.
+  const lhs = xBatched ? x! : broadcastP(b, x!, [size, ...x!.shape]);
+  const rhs = yBatched ? y! : broadcastP(b, y!, [size, ...y!.shape]);
+  return [matmulP(b, lhs, rhs)];
+};
+
+/** The batching rules of the linear prims of @primgrad/prim-ops, by prim type. */
+export const batchRules: Readonly<Record<string, BatchRule>> = {
+  add_p: elementwise,
+  sub_p: elementwise,
+  mul_p: elementwise,
+  div_p: elementwise,
+  neg_p: elementwise,
+  select_p: elementwise,
+  cast_p: elementwise,
+  matmul_p: matmul,
+  reshape_p: (b, op, [x], _batched, size) => [reshapeP(b, x!, [size, ...shapeAttr(op.type, op.attrs)])],
+  // numpy broadcasting aligns trailing axes, so unit axes go between the batch axis and x's own axes.
+  broadcast_p: (b, op, [x], _batched, size) => {
+    const target = shapeAttr(op.type, op.attrs);
+    const own = op.inputs[0]!.shape;
+    const aligned = [size, ...new Array<number>(target.length - own.length).fill(1), ...own];
+    const source = shapesEqual(aligned, x!.shape) ? x! : reshapeP(b, x!, aligned);
+    return [broadcastP(b, source, [size, ...target])];
+  },
+  transpose_p: (b, op, [x]) => [transposeP(b, x!, [0, ...shiftAxes(intListAttr(op.type, op.attrs, 'perm'))])],
+  reduce_sum_p: (b, op, [x]) => [reduceSumP(b, x!, shiftAxes(intListAttr(op.type, op.attrs, 'axis')), op.attrs.keepdim === true)],
+};
+
+/** Emits a constant [size, 1, ..., 1] of rank `rank` that is 1 at batch element `index` and 0 elsewhere. */
+function oneHot(b: Builder, index: number, size: number, rank: number, dtype: Var['dtype']): Var {
+  const values = new Array<number>(size).fill(0);
+  values[index] = 1;
+  return b.emit1('assign_value', [], { shape: [size, ...new Array<number>(rank - 1).fill(1)], dtype, values });
+}
+
+/** Element `index` of the batch axis of `v`, as a masked sum, because prims have no slice. */
+function takeElement(b: Builder, v: Var, index: number, size: number): Var {
+  const mask = broadcastP(b, oneHot(b, index, size, v.shape.length, v.dtype), v.shape);
+  return reduceSumP(b, mulP(b, v, mask), [0], false);
+}
+
+/** Stacks `parts` along a new leading batch axis. */
+function stack(b: Builder, parts: readonly Var[], size: number): Var {
+  let sum: Var | null = null;
+  for (let index = 0; index < parts.length; index++) {
+    const part = parts[index]!;
+    const target = [size, ...part.shape];
+    const term = mulP(b, broadcastP(b, part, target), broadcastP(b, oneHot(b, index, size, target.length, part.dtype), target));
+    sum = sum ? addP(b, sum, term) : term;
+  }
+  return sum!;
+}
+
+/**
+ * Batches an op that has no batching rule: the op is applied to each batch element in turn,
+ * inside the same program, and the results are stacked.
+ */
+const unrollPerElement: BatchRule = (b, op, inputs, batched, size) => {
+  // NOTE: this fallback emits the op `size` times, plus masks. A third-party linear prim still runs
+  // in one execution, but its work grows with the batch until a rule is passed in options.batchRules.
+  inputs.forEach((v, i) => {
+    if (batched[i] && !isFloatDType(v.dtype)) {
+      throw new BatchRuleError(op.type, `it has no batching rule, and input ${i} ('${v.name}') is ${v.dtype}, which the per-element fallback cannot slice.`);
+    }
+  });
+  const perElement: Var[][] = [];
+  for (let index = 0; index < size; index++) {
+    const args = inputs.map((v, i) => (batched[i] ? takeElement(b, v, index, size) : v));
+    perElement.push(b.emit(op.type, args, op.attrs));
+  }
+  return op.outputs.map((_, j) => stack(b, perElement.map((outs) => outs[j]!), size));
+};
+
+function checkBatched(op: Op, results: unknown, size: number, rule: string): Var[] {
+  if (!Array.isArray(results) || results.length !== op.outputs.length) {
+    throw new BatchRuleError(op.type, `${rule} returned ${Array.isArray(results) ? results.length : 'no'} var(s), the op has ${op.outputs.length} output(s).`);
+  }
+  results.forEach((v: Var, i) => {
+    const out = op.outputs[i]!;
+    const want = [size, ...out.shape];
+    if (!v || !shapesEqual(v.shape, want) || v.dtype !== out.dtype) {
+      throw new BatchRuleError(
+        op.type,
+        `${rule} returned ${v ? `${v.dtype}${formatShape(v.shape)}` : String(v)} for output ${i} ('${out.name}'), expected ${out.dtype}${formatShape(want)}.`,
+      );
+    }
+  });
+  return results as Var[];
+}
+
+function ruleFor(type: string, extra: Readonly<Record<string, BatchRule>>): BatchRule | undefined {
+  if (Object.hasOwn(extra, type)) return extra[type];
+  return Object.hasOwn(batchRules, type) ? batchRules[type] : undefined;
+}
+
+export interface BatchedProgram {
+  readonly program: Program;
+  readonly block: Block;
+  /** The residual data vars, with their original shapes and names. */
+  readonly residuals: readonly Var[];
+  /** The linear input data vars, each of shape [size, ...original shape]. */
+  readonly inputs: readonly Var[];
+  /** The outputs, each of shape [size, ...original shape]. */
+  readonly outputs: readonly Var[];
+}
+
+/**
+ * Builds a batched copy of `block`, a program of prims that is linear in `inputs` and reads
+ * `residuals` as data. Ops that read no batched var are copied. The others go through their
+ * rule in `rules` or in the built-in rules, and are unrolled per element when neither has one.
+ * Every output must depend on the inputs.
+ */
+export function batchBlock(
+  block: Block,
+  registry: Registry,
+  residuals: readonly Var[],
+  inputs: readonly Var[],
+  outputs: readonly Var[],
+  size: number,
+  rules: Readonly<Record<string, BatchRule>> = {},
+): BatchedProgram {
+  const program = new Program();
+  const target = program.globalBlock();
+  const map = new Map<Var, Var>();
+  const batched = new Set<Var>();
+  const newResiduals = residuals.map((v) => {
+    const copy = target.createVar({ name: v.name, shape: v.shape, dtype: v.dtype, isData: true });
+    map.set(v, copy);
+    return copy;
+  });
+  const newInputs = inputs.map((v) => {
+    const copy = target.createVar({ name: v.name, shape: [size, ...v.shape], dtype: v.dtype, isData: true });
+    map.set(v, copy);
+    batched.add(copy);
+    return copy;
+  });
+  const b = new Builder(target, registry);
+  for (const op of block.ops) {
+    const args = op.inputs.map((v) => map.get(v)!);
+    const flags = args.map((v) => batched.has(v));
+    if (!flags.some(Boolean)) {
+      b.emit(op.type, args, op.attrs).forEach((v, i) => map.set(op.outputs[i]!, v));
+      continue;
+    }
+    const rule = ruleFor(op.type, rules);
+    const results = checkBatched(op, (rule ?? unrollPerElement)(b, op, args, flags, size), size, rule ? 'the rule' : 'the per-element fallback');
+    results.forEach((v, i) => {
+      map.set(op.outputs[i]!, v);
+      batched.add(v);
+    });
+  }
+  const newOutputs = outputs.map((v) => {
+    const mapped = map.get(v)!;
+    if (!batched.has(mapped)) {
+      throw new PrimgradError(`Batching: output '${v.name}' does not depend on the linear inputs, so it has no batch axis.`);
+    }
+    return mapped;
+  });
+  return { program, block: target, residuals: newResiduals, inputs: newInputs, outputs: newOutputs };
+}

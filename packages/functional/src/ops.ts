@@ -1,0 +1,62 @@
+/**
+ * @file Free-function forms of the tensor methods, for traced functions written in the style
+ * of `tanh(add(matmul(x, w), b))`. Binary ops take numbers and other constants on either side.
+ */
+import type { DType } from '@primgrad/ir';
+import {
+  binary,
+  broadcastToTensor,
+  castTensor,
+  compare,
+  normTensor,
+  reduction,
+  reshapeTensor,
+  transposeTensor,
+  unary,
+  whereTensor,
+  type Axis,
+  type Operand,
+  type Tensor,
+} from './tensor.js';
+
+export const add = (x: Operand, y: Operand): Tensor => binary('add', 'add', x, y);
+export const sub = (x: Operand, y: Operand): Tensor => binary('sub', 'sub', x, y);
+export const mul = (x: Operand, y: Operand): Tensor => binary('mul', 'mul', x, y);
+export const div = (x: Operand, y: Operand): Tensor => binary('div', 'div', x, y);
+export const pow = (x: Operand, y: Operand): Tensor => binary('pow', 'pow', x, y);
+export const maximum = (x: Operand, y: Operand): Tensor => binary('maximum', 'maximum', x, y);
+/** numpy matmul: a 1-D operand is a row (left) or a column (right) vector, batch dims broadcast. */
+export const matmul = (x: Operand, y: Operand): Tensor => binary('matmul', 'matmul', x, y);
+
+export const neg = (x: Tensor): Tensor => unary('neg', x);
+export const exp = (x: Tensor): Tensor => unary('exp', x);
+export const log = (x: Tensor): Tensor => unary('log', x);
+export const tanh = (x: Tensor): Tensor => unary('tanh', x);
+export const sqrt = (x: Tensor): Tensor => unary('sqrt', x);
+export const sin = (x: Tensor): Tensor => unary('sin', x);
+export const cos = (x: Tensor): Tensor => unary('cos', x);
+export const abs = (x: Tensor): Tensor => unary('abs', x);
+
+/** x where `condition` is true, else y; the three broadcast together. */
+export const where = (condition: Operand, x: Operand, y: Operand): Tensor => whereTensor(condition, x, y);
+
+/** Sums over `axis` (every axis when null or absent). */
+export const sum = (x: Tensor, axis: Axis = null, keepdim = false): Tensor => reduction('sum', x, axis, keepdim);
+/** The mean over `axis` (every axis when null or absent). */
+export const mean = (x: Tensor, axis: Axis = null, keepdim = false): Tensor => reduction('mean', x, axis, keepdim);
+/** The p-norm over `axis` (every element when null or absent); p = 2 is the Euclidean or Frobenius norm. */
+export const norm = (x: Tensor, p = 2, axis: Axis = null, keepdim = false): Tensor => normTensor(x, p, axis, keepdim);
+
+/** The same elements under `shape`; one dim may be -1. */
+export const reshape = (x: Tensor, shape: readonly number[]): Tensor => reshapeTensor(x, shape);
+/** Permutes axes (output axis i is input axis perm[i]); reverses them when `perm` is absent. */
+export const transpose = (x: Tensor, perm?: readonly number[]): Tensor => transposeTensor(x, perm);
+export const broadcastTo = (x: Tensor, shape: readonly number[]): Tensor => broadcastToTensor(x, shape);
+export const cast = (x: Tensor, dtype: DType): Tensor => castTensor(x, dtype);
+
+export const equal = (x: Operand, y: Operand): Tensor => compare('equal', x, y);
+export const notEqual = (x: Operand, y: Operand): Tensor => compare('notEqual', x, y);
+export const greater = (x: Operand, y: Operand): Tensor => compare('greater', x, y);
+export const greaterEqual = (x: Operand, y: Operand): Tensor => compare('greaterEqual', x, y);
+export const less = (x: Operand, y: Operand): Tensor => compare('less', x, y);
+export const lessEqual = (x: Operand, y: Operand): Tensor => compare('lessEqual', x, y);

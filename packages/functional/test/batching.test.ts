@@ -1,0 +1,63 @@
+import { NDArray, PLUGIN_CONTRACT_VERSION, type OpDef, type Plugin } from '@primgrad/ir';
+import { describe, expect, it } from 'vitest';
+import { BatchRuleError, Jacobian, nativeOp, printStages, type BatchRule, type Tensor } from '../src/index.js';
+import { counted, expectClose, standardRegistry } from './helpers.js';
+
+const sameType: OpDef['infer'] = ([x]) => [{ shape: x!.shape, dtype: x!.dtype }];
+
+/** A third party's op: double(x) = 2x, with a linear prim double_p and every rule, but no batching rule. */
+const doublePlugin: Plugin = {
+  name: 'test-double',
+  contract: PLUGIN_CONTRACT_VERSION,
+  ops: [
+    { type: 'double', kind: 'orig', inputs: ['x'], infer: sameType },
+    { type: 'double_p', kind: 'prim', inputs: ['x'], linearIn: [0], infer: sameType },
+  ],
+  orig2prim: { double: (b, op) => [b.emit1('double_p', [op.inputs[0]!])] },
+  prim2orig: { double_p: (b, op) => [b.emit1('double', [op.inputs[0]!])] },
+  // d double(x) = double(dx); double is self-adjoint, so its transpose is double again.
+  linearize: { double_p: (b, _op, [xDot]) => [xDot ? b.emit1('double_p', [xDot]) : null] },
+  transpose: { double_p: (b, _op, [ct], linear) => [ct && linear[0] ? b.emit1('double_p', [ct]) : null] },
+  kernels: { cpu: { double: ([x]: NDArray[]) => [new NDArray(x!.dtype, x!.shape, x!.data.map((v) => 2 * v))] } },
+};
+
+const registry = standardRegistry([doublePlugin]);
+const f = (x: Tensor) => (nativeOp('double', [x]) as Tensor).sin();
+const x0 = [0.3, -0.7, 1.1];
+// d sin(2x) = 2 cos(2x) dx, elementwise.
+const expected = x0.map((xi, i) => x0.map((_, j) => (i === j ? 2 * Math.cos(2 * xi) : 0)));
+const count = (text: string, needle: string) => text.split(needle).length - 1;
+
+describe('a linear prim without a batching rule', () => {
+  it.each(['forward', 'reverse'] as const)('is unrolled per element in %s mode, still in one execution', (mode) => {
+    const options = { ...counted(), registry };
+
+    const value = new Jacobian(f, [x0], { ...options, mode }).value();
+    const batched = printStages(f, [x0], { registry, mode, batchSize: 3 }).batched;
+
+    expectClose(value, expected, 1e-14);
+    expect(options.place.runs).toBe(2);
+    expect(count(batched, ' = double(')).toBe(3);
+    expect(batched).toContain('assign_value(');
+  });
+
+  it('uses a batching rule passed in options', () => {
+    const doubleRule: BatchRule = (b, _op, [x]) => [b.emit1('double_p', [x!])];
+    const options = { registry, batchRules: { double_p: doubleRule } };
+
+    const value = new Jacobian(f, [x0], options).value();
+    const batched = printStages(f, [x0], { ...options, batchSize: 3 }).batched;
+
+    expectClose(value, expected, 1e-14);
+    expect(count(batched, ' = double(')).toBe(1);
+    expect(batched).not.toContain('assign_value(');
+  });
+
+  it('reports a batching rule that returns the wrong shape', () => {
+    const unbatched: BatchRule = (b, op) => [b.emit1('fill_constant_p', [], { shape: [...op.outputs[0]!.shape], dtype: 'float64', value: 0 })];
+    const J = new Jacobian(f, [x0], { registry, batchRules: { double_p: unbatched } });
+
+    expect(() => J.value()).toThrow(BatchRuleError);
+    expect(() => J.value()).toThrow("The batching rule for 'double_p' is wrong: the rule returned float64[3] for output 0");
+  });
+});

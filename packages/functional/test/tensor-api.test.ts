@@ -1,0 +1,195 @@
+import { NDArray } from '@primgrad/ir';
+import { describe, expect, it } from 'vitest';
+import * as F from '../src/index.js';
+import { Jacobian, jvp, type Tensor, type TensorOutput } from '../src/index.js';
+import { expectClose } from './helpers.js';
+import { finiteDifferenceJacobian, flat, matmulRef, sumOf, type FlatFunction } from './reference.js';
+
+interface OpCase {
+  readonly name: string;
+  readonly inputs: readonly unknown[];
+  readonly func: (...xs: Tensor[]) => TensorOutput;
+  /** The same function in plain JS on flat inputs, returning the flat outputs. */
+  readonly reference: FlatFunction;
+  readonly tol?: number;
+}
+
+const A = [[0.5, -1.2, 0.8], [1.4, 0.3, -0.6]];
+const B = [[0.9, 0.2, -1.1], [-0.4, 1.3, 0.7]];
+const POSITIVE = [[0.5, 1.2, 0.8], [1.4, 0.3, 2.6]];
+const M32 = [[0.5, -1], [2, 0.25], [1.5, -0.5]];
+const map = (x: Float64Array, f: (v: number) => number) => Array.from(x, f);
+const zip = (x: Float64Array, y: Float64Array, f: (a: number, b: number) => number) => Array.from(x, (a, i) => f(a, y[i]!));
+
+const cases: OpCase[] = [
+  { name: 'add with a number', inputs: [A], func: (x) => x.add(2), reference: ([x]) => map(x!, (v) => v + 2) },
+  { name: 'sub with a number on the left', inputs: [A], func: (x) => F.sub(2, x), reference: ([x]) => map(x!, (v) => 2 - v) },
+  {
+    name: 'mul by a constant array',
+    inputs: [A],
+    func: (x) => x.mul([1, 2, 3]),
+    reference: ([x]) => map(x!, (v) => v).map((v, i) => v * [1, 2, 3][i % 3]!),
+  },
+  { name: 'div', inputs: [A, POSITIVE], func: (x, y) => F.div(x, y), reference: ([x, y]) => zip(x!, y!, (a, b) => a / b) },
+  { name: 'pow by a number', inputs: [POSITIVE], func: (x) => x.pow(2.5), reference: ([x]) => map(x!, (v) => v ** 2.5) },
+  { name: 'pow of tensors', inputs: [POSITIVE, B], func: (x, y) => F.pow(x, y), reference: ([x, y]) => zip(x!, y!, (a, b) => a ** b) },
+  { name: 'neg', inputs: [A], func: (x) => F.neg(x), reference: ([x]) => map(x!, (v) => -v) },
+  { name: 'exp', inputs: [A], func: (x) => x.exp(), reference: ([x]) => map(x!, Math.exp) },
+  { name: 'log', inputs: [POSITIVE], func: (x) => F.log(x), reference: ([x]) => map(x!, Math.log) },
+  { name: 'tanh', inputs: [A], func: (x) => F.tanh(x), reference: ([x]) => map(x!, Math.tanh) },
+  { name: 'sqrt', inputs: [POSITIVE], func: (x) => x.sqrt(), reference: ([x]) => map(x!, Math.sqrt) },
+  { name: 'sin and cos', inputs: [A], func: (x) => [F.sin(x), x.cos()], reference: ([x]) => [...map(x!, Math.sin), ...map(x!, Math.cos)] },
+  { name: 'abs', inputs: [A], func: (x) => F.abs(x), reference: ([x]) => map(x!, Math.abs) },
+  { name: 'maximum', inputs: [A, B], func: (x, y) => x.maximum(y), reference: ([x, y]) => zip(x!, y!, Math.max) },
+  {
+    name: 'where on a comparison',
+    inputs: [A, B],
+    func: (x, y) => F.where(x.greater(y), x, y.mul(2)),
+    reference: ([x, y]) => zip(x!, y!, (a, b) => (a > b ? a : 2 * b)),
+  },
+  {
+    name: 'where with a number branch',
+    inputs: [A],
+    func: (x) => F.where(F.less(x, 0), 0, x),
+    reference: ([x]) => map(x!, (v) => (v < 0 ? 0 : v)),
+  },
+  { name: 'matmul 2-D', inputs: [A, M32], func: (x, w) => F.matmul(x, w), reference: ([x, w]) => [...matmulRef(x!, w!, 2, 3, 2)] },
+  {
+    name: 'matmul of a vector',
+    inputs: [[0.5, -1, 2], M32],
+    func: (v, w) => v.matmul(w),
+    reference: ([v, w]) => [...matmulRef(v!, w!, 1, 3, 2)],
+  },
+  {
+    name: 'matmul with batch dims',
+    inputs: [[A, B], M32],
+    func: (x, w) => x.matmul(w),
+    reference: ([x, w]) => [...matmulRef(x!.subarray(0, 6), w!, 2, 3, 2), ...matmulRef(x!.subarray(6), w!, 2, 3, 2)],
+  },
+  {
+    name: 'matmul of two batches',
+    inputs: [[A, B], [M32, M32.map((r) => r.map((v) => -2 * v))]],
+    func: (x, w) => x.matmul(w),
+    reference: ([x, w]) => [...matmulRef(x!.subarray(0, 6), w!.subarray(0, 6), 2, 3, 2), ...matmulRef(x!.subarray(6), w!.subarray(6), 2, 3, 2)],
+  },
+  {
+    name: 'sum over an axis and all axes',
+    inputs: [A],
+    func: (x) => [x.sum(0), F.sum(x), x.sum(1, true)],
+    reference: ([x]) => [0, 1, 2].map((j) => x![j]! + x![3 + j]!).concat([sumOf(x!)], [sumOf(x!.subarray(0, 3)), sumOf(x!.subarray(3))]),
+  },
+  {
+    name: 'mean over an axis',
+    inputs: [A],
+    func: (x) => F.mean(x, 1),
+    reference: ([x]) => [sumOf(x!.subarray(0, 3)) / 3, sumOf(x!.subarray(3)) / 3],
+  },
+  { name: 'norm', inputs: [A], func: (x) => x.norm(), reference: ([x]) => [Math.sqrt(sumOf(map(x!, (v) => v * v)))] },
+  {
+    name: '3-norm over an axis',
+    inputs: [A],
+    func: (x) => F.norm(x, 3, 1),
+    reference: ([x]) => [0, 1].map((r) => sumOf(map(x!.subarray(3 * r, 3 * r + 3), (v) => Math.abs(v) ** 3)) ** (1 / 3)),
+  },
+  {
+    name: 'reshape and transpose',
+    inputs: [A],
+    func: (x) => [F.reshape(x, [-1]).mul(F.reshape(x, [3, 2]).reshape([6])), x.T.mul(F.transpose(x))],
+    reference: ([x]) => [...map(x!, (v) => v * v), ...[0, 1, 2].flatMap((j) => [0, 1].map((i) => x![i * 3 + j]! ** 2))],
+  },
+  {
+    name: 'broadcastTo',
+    inputs: [[0.5, -1, 2]],
+    func: (x) => F.broadcastTo(x, [2, 3]).mul([[1], [2]]),
+    reference: ([x]) => [...map(x!, (v) => v), ...map(x!, (v) => 2 * v)],
+  },
+  {
+    name: 'cast through float32',
+    inputs: [A],
+    func: (x) => x.cast('float32').mul(3).cast('float64'),
+    reference: ([x]) => map(x!, (v) => 3 * v),
+    tol: 1e-6,
+  },
+];
+
+describe('tensor ops: values and Jacobians', () => {
+  for (const c of cases) {
+    it(`${c.name}`, () => {
+      const xs = c.inputs.map(flat);
+      const tol = c.tol ?? 1e-7;
+      const [ys] = jvp(c.func, c.inputs as number[][]);
+      const values = (Array.isArray(ys) ? ys : [ys]).flatMap((y: NDArray) => Array.from(y.data as Float64Array));
+      const finite = finiteDifferenceJacobian(c.reference, xs);
+
+      expectClose(values, c.reference(xs), tol);
+      expectClose(new Jacobian(c.func, c.inputs as number[][], { mode: 'forward' }).value(), finite, tol);
+      expectClose(new Jacobian(c.func, c.inputs as number[][], { mode: 'reverse' }).value(), finite, tol);
+    });
+  }
+});
+
+describe('comparisons', () => {
+  const x = [[1, 2, 3]];
+  const y = [[3, 2, 1]];
+  const table = [
+    ['equal', [0, 1, 0]],
+    ['notEqual', [1, 0, 1]],
+    ['greater', [0, 0, 1]],
+    ['greaterEqual', [0, 1, 1]],
+    ['less', [1, 0, 0]],
+    ['lessEqual', [1, 1, 0]],
+  ] as const;
+
+  it.each(table)('%s', (name, expected) => {
+    const method = (a: Tensor, b: Tensor) => a[name](b).cast('float64');
+    const free = (a: Tensor, b: Tensor) => (F[name] as (p: Tensor, q: Tensor) => Tensor)(a, b).cast('float64');
+
+    const [viaMethod, tangent] = jvp(method, [x, y]);
+    const [viaFree] = jvp(free, [x, y]);
+
+    expect(viaMethod.toNested()).toEqual([expected]);
+    expect(viaFree.toNested()).toEqual([expected]);
+    // A comparison has no derivative, so the tangent is a symbolic zero.
+    expect(tangent.toNested()).toEqual([[0, 0, 0]]);
+  });
+});
+
+describe('dtypes and output arrays', () => {
+  it('JS numbers are float64', () => {
+    const [y] = jvp((x: Tensor) => x.mul(2), [[1, 2]]);
+
+    expect(y.dtype).toBe('float64');
+  });
+
+  it('Float32Array inputs stay float32', () => {
+    const [y, yDot] = jvp((x: Tensor) => x.mul(x), new Float32Array([1, 2, 3]));
+
+    expect(y.dtype).toBe('float32');
+    expect(yDot.dtype).toBe('float32');
+    expect(Array.from(yDot.dataSync())).toEqual([2, 4, 6]);
+  });
+
+  it('results offer arraySync, array, dataSync and shape', async () => {
+    const [y] = jvp((x: Tensor) => x.add(1), [[[1, 2], [3, 4]]]);
+
+    expect(y.shape).toEqual([2, 2]);
+    expect(y.arraySync()).toEqual([[2, 3], [4, 5]]);
+    expect(await y.array()).toEqual([[2, 3], [4, 5]]);
+    expect(y.dataSync()).toBeInstanceOf(Float64Array);
+    expect(Array.from(y.dataSync())).toEqual([2, 3, 4, 5]);
+  });
+
+  it('dataSync returns a copy', () => {
+    const [y] = jvp((x: Tensor) => x.add(1), [[1, 2]]);
+
+    y.dataSync()[0] = 100;
+
+    expect(y.arraySync()).toEqual([2, 3]);
+  });
+
+  it('NDArray inputs', () => {
+    const [, yDot] = jvp((x: Tensor) => x.sin(), NDArray.from([0, Math.PI], 'float64'));
+
+    expectClose(yDot, [1, -1], 1e-15);
+  });
+});

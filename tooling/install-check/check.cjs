@@ -9,6 +9,7 @@ const modules = {
   linearizeRules: require('@primgrad/linearize-rules'),
   transforms: require('@primgrad/transforms'),
   backendCpu: require('@primgrad/backend-cpu'),
+  functional: require('@primgrad/functional'),
   loadTranspose: async () => require('@primgrad/transpose-rules').transposeRulesPlugin,
 };
 runChecks('CJS', modules, process.argv[2]).catch((e) => {

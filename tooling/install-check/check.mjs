@@ -6,7 +6,8 @@ import * as orig2primRules from '@primgrad/orig2prim-rules';
 import * as linearizeRules from '@primgrad/linearize-rules';
 import * as transforms from '@primgrad/transforms';
 import * as backendCpu from '@primgrad/backend-cpu';
+import * as functional from '@primgrad/functional';
 import { runChecks } from './checks.cjs';
 
 const loadTranspose = async () => (await import('@primgrad/transpose-rules')).transposeRulesPlugin;
-await runChecks('ESM', { ir, origOps, primOps, orig2primRules, linearizeRules, transforms, backendCpu, loadTranspose }, process.argv[2]);
+await runChecks('ESM', { ir, origOps, primOps, orig2primRules, linearizeRules, transforms, backendCpu, functional, loadTranspose }, process.argv[2]);

@@ -52,26 +52,44 @@ function reverse(m, registry) {
   close(run(m, registry, block, feed, [xsBar[0]])[0], expected, 'reverse mode');
 }
 
+// The same derivative through the functional API, on a traced function.
+const f = (x) => x.tanh().mul(x).sum();
+
+function functionalForward(m, registry) {
+  const [, tangent] = m.functional.jvp(f, [x0], [[1, 1, 1]], { registry });
+  close([tangent.item()], [expected.reduce((a, b) => a + b, 0)], 'functional jvp');
+}
+
+function functionalReverse(m, registry) {
+  const [, [cotangent]] = m.functional.vjp(f, [x0], undefined, { registry });
+  close(Array.from(cotangent.dataSync()), expected, 'functional vjp');
+}
+
 async function runChecks(format, m, stage) {
   const plugins = [m.origOps.origOpsPlugin, m.primOps.primOpsPlugin, m.orig2primRules.orig2primRulesPlugin, m.linearizeRules.linearizeRulesPlugin, m.backendCpu.backendCpuPlugin];
   const registry = m.ir.createRegistry(plugins);
   forward(m, registry);
-  console.log(`  ${format}: forward mode works`);
+  functionalForward(m, registry);
+  console.log(`  ${format}: forward mode works (linearize, and functional jvp)`);
   if (stage === 'forward-only') {
-    try {
-      reverse(m, registry);
-    } catch (e) {
-      if (e.name === 'MissingRuleError' && /@primgrad\/transpose-rules/.test(e.message)) {
-        console.log(`  ${format}: reverse mode fails as it should: ${e.message.split('. ').slice(0, 2).join('. ')}.`);
-        return;
+    for (const [name, attempt] of [['linearize + transpose', reverse], ['functional vjp', functionalReverse]]) {
+      try {
+        attempt(m, registry);
+      } catch (e) {
+        if (e.name === 'MissingRuleError' && /@primgrad\/transpose-rules/.test(e.message)) {
+          console.log(`  ${format}: ${name} fails as it should: ${e.message.split('. ').slice(0, 2).join('. ')}.`);
+          continue;
+        }
+        throw e;
       }
-      throw e;
+      throw new Error(`${format}: ${name} worked without @primgrad/transpose-rules`);
     }
-    throw new Error(`${format}: reverse mode worked without @primgrad/transpose-rules`);
+    return;
   }
   registry.use(await m.loadTranspose());
   reverse(m, registry);
-  console.log(`  ${format}: reverse mode works with @primgrad/transpose-rules`);
+  functionalReverse(m, registry);
+  console.log(`  ${format}: reverse mode works with @primgrad/transpose-rules (transpose, and functional vjp)`);
 }
 
 module.exports = { runChecks };

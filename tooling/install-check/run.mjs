@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const here = dirname(fileURLToPath(import.meta.url));
-const forwardPackages = ['ir', 'orig-ops', 'prim-ops', 'orig2prim-rules', 'linearize-rules', 'transforms', 'backend-cpu'];
+const forwardPackages = ['ir', 'orig-ops', 'prim-ops', 'orig2prim-rules', 'linearize-rules', 'transforms', 'backend-cpu', 'functional'];
 const reversePackage = 'transpose-rules';
 
 function run(command, args, cwd) {

@@ -18,6 +18,7 @@ import {
   prim2orig,
   primEnabled,
   programGuard,
+  scale,
   sum,
   tanh,
 } from '../src/index.js';
@@ -104,6 +105,36 @@ describe.each(['prim', 'orig'] as const)('gradients (%s mode)', (mode) => {
     });
 
     expect(g).toEqual(x0.map((v, i) => v * w0[i]! + 1));
+  });
+
+  it('with respect to an op output treat it as the variable', () => {
+    const [g] = evaluate(mode, (x) => {
+      const t = scale(x, 3);
+      return gradients([sum(mul(t, t))], [t]);
+    });
+
+    expect(g).toEqual(x0.map((v) => 6 * v));
+  });
+
+  it('with respect to an op output and its input give partial and total derivatives', () => {
+    const [gt, gx] = evaluate(mode, (x) => {
+      const t = scale(x, 3);
+      return gradients([sum(mul(t, t))], [t, x]);
+    });
+
+    expect(gt).toEqual(x0.map((v) => 6 * v));
+    expect(gx).toEqual(x0.map((v) => 18 * v));
+  });
+
+  it('with respect to a hidden activation and a weight', () => {
+    const [gh, gw] = evaluate(mode, (x, w) => {
+      const h = tanh(mul(x, w));
+      return gradients([sum(mul(h, h))], [h, w]);
+    });
+
+    const h = x0.map((v, i) => Math.tanh(v * w0[i]!));
+    gh!.forEach((g, i) => expect(g).toBeCloseTo(2 * h[i]!, 14));
+    gw!.forEach((g, i) => expect(g).toBeCloseTo(2 * h[i]! * (1 - h[i]! ** 2) * x0[i]!, 14));
   });
 
   it('give nothing to an input in noGradSet', () => {

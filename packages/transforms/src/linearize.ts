@@ -2,6 +2,9 @@ import { ArgumentError, Builder, PrimgradError, formatShape, type Block, type Re
 import { checkRuleOutputs } from './check.js';
 import { opsOnPath } from './path.js';
 
+/** The prim that adds an x's own tangent to the tangent its op computes. */
+const TANGENT_ADD_PRIM = 'add_p';
+
 export interface LinearizeOptions {
   /** Tangent vars for `xs`; by default new data vars named `<x>_dot`, which the caller feeds. */
   readonly xsDot?: readonly Var[];
@@ -57,8 +60,11 @@ export function linearize(
   const noGrad = new Set(options.noGrad ?? []);
   const { ops } = opsOnPath(block.ops, registry, xs, ys, { noGrad });
   const tangents = new Map<Var, Var>();
+  const sourceDot = new Map<Var, Var>();
   xs.forEach((x, i) => {
-    if (!noGrad.has(x)) tangents.set(x, xsDot[i]!);
+    if (noGrad.has(x)) return;
+    tangents.set(x, xsDot[i]!);
+    sourceDot.set(x, xsDot[i]!);
   });
   const b = new Builder(block, registry);
   for (const op of ops) {
@@ -74,8 +80,13 @@ export function linearize(
     const tangentsOut = rule(b, op, tangentsIn);
     checkRuleOutputs(registry, 'linearize', op, tangentsOut, op.outputs, { allowNull: true });
     op.outputs.forEach((o, j) => {
-      const t = tangentsOut[j];
-      if (t && !(o.stopGradient || noGrad.has(o))) tangents.set(o, t);
+      let t = tangentsOut[j] ?? null;
+      if (t && (o.stopGradient || noGrad.has(o)) && !sourceDot.has(o)) t = null;
+      // An x computed by an op gets its own tangent on top of the one flowing in, so the
+      // cotangent of that tangent is the derivative with respect to x itself.
+      const own = sourceDot.get(o);
+      if (own) t = t ? b.emit1(TANGENT_ADD_PRIM, [t, own]) : own;
+      if (t) tangents.set(o, t);
       else tangents.delete(o);
     });
   }

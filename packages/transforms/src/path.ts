@@ -25,9 +25,12 @@ export function opsOnPath(
     const differentiable = registry.opDef(op.type).differentiable !== false;
     const reached = differentiable && op.inputs.some((v) => dependent.has(v));
     if (reached) forward.push(op);
-    // An op that writes a var in place gives it a new version: it depends on a source only if the op does.
+    // An op that writes a var in place gives it a new version: it depends on a source only if
+    // the op does. A source itself always stays dependent, even when an op computes it: the
+    // caller differentiates with respect to that var as it is after its op.
     for (const o of op.outputs) {
-      if (reached && !blocked(o)) dependent.add(o);
+      if (sourceSet.has(o) && !(options.noGrad?.has(o) ?? false)) dependent.add(o);
+      else if (reached && !blocked(o)) dependent.add(o);
       else dependent.delete(o);
     }
   }

@@ -1,5 +1,5 @@
 import { ArgumentError, Builder, PrimgradError, formatShape, type Block, type Registry, type Var } from '@primgrad/ir';
-import { checkRuleOutputs } from './check.js';
+import { callRule, checkRuleOutputs, rollback } from './check.js';
 import { checkVarsInBlock } from './linearize.js';
 import { opsOnPath } from './path.js';
 
@@ -37,38 +37,44 @@ export function backward(
     const prev = cotangents.get(v);
     cotangents.set(v, prev ? b.emit1(COTANGENT_ADD_OP, [prev, ct]) : ct);
   };
+  try {
 
-  targets.forEach((t, i) => {
-    if (!dependent.has(t)) return;
-    const given = options.targetGradients?.[i] ?? null;
-    if (given && (given.dtype !== t.dtype || formatShape(given.shape) !== formatShape(t.shape))) {
-      throw new ArgumentError(
-        `backward: targetGradients[${i}] ('${given.name}') is ${given.dtype}${formatShape(given.shape)} but target '${t.name}' is ` +
-          `${t.dtype}${formatShape(t.shape)}; they must match.`,
-      );
-    }
-    accumulate(t, given ?? b.emit1(FILL_OP, [], { shape: [...t.shape], dtype: t.dtype, value: 1 }));
-  });
-
-  for (let k = ops.length - 1; k >= 0; k--) {
-    const op = ops[k]!;
-    const ctOuts = op.outputs.map((o) => cotangents.get(o) ?? null);
-    if (ctOuts.every((c) => c === null)) continue;
-    const def = registry.opDef(op.type);
-    if (def.kind !== 'orig') {
-      throw new PrimgradError(
-        `backward: op '${op.type}' is a prim; the original mechanism differentiates native ops. ` +
-          'Run prim2orig(block) first, or use the prim mechanism (enablePrim()).',
-      );
-    }
-    const needed = op.inputs.map((v) => dependent.has(v));
-    const rule = registry.rule('vjp', op.type);
-    const ctIns = rule(b, op, ctOuts, needed);
-    checkRuleOutputs(registry, 'vjp', op, ctIns, op.inputs, { allowNull: true });
-    op.inputs.forEach((v, i) => {
-      const ct = ctIns[i];
-      if (ct && needed[i]) accumulate(v, ct);
+    targets.forEach((t, i) => {
+      if (!dependent.has(t)) return;
+      const given = options.targetGradients?.[i] ?? null;
+      if (given && (given.dtype !== t.dtype || formatShape(given.shape) !== formatShape(t.shape))) {
+        throw new ArgumentError(
+          `backward: targetGradients[${i}] ('${given.name}') is ${given.dtype}${formatShape(given.shape)} but target '${t.name}' is ` +
+            `${t.dtype}${formatShape(t.shape)}; they must match.`,
+        );
+      }
+      accumulate(t, given ?? b.emit1(FILL_OP, [], { shape: [...t.shape], dtype: t.dtype, value: 1 }));
     });
+
+    for (let k = ops.length - 1; k >= 0; k--) {
+      const op = ops[k]!;
+      const ctOuts = op.outputs.map((o) => cotangents.get(o) ?? null);
+      if (ctOuts.every((c) => c === null)) continue;
+      const def = registry.opDef(op.type);
+      if (def.kind !== 'orig') {
+        throw new PrimgradError(
+          `backward: op '${op.type}' is a prim; the original mechanism differentiates native ops. ` +
+            'Run prim2orig(block) first, or use the prim mechanism (enablePrim()).',
+        );
+      }
+      const needed = op.inputs.map((v) => dependent.has(v));
+      const rule = registry.rule('vjp', op.type);
+      const ctIns = callRule(registry, 'vjp', op, () => rule(b, op, ctOuts, needed));
+      checkRuleOutputs(registry, 'vjp', op, ctIns, op.inputs, { allowNull: true });
+      op.inputs.forEach((v, i) => {
+        const ct = ctIns[i];
+        if (ct && needed[i]) accumulate(v, ct);
+      });
+    }
+  } catch (e) {
+    rollback(block, b.emitted);
+    throw e;
   }
+
   return inputs.map((x) => cotangents.get(x) ?? null);
 }

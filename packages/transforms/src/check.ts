@@ -1,4 +1,4 @@
-import { RuleOutputError, formatShape, type Op, type Registry, type RuleKind, type TensorType, type Var } from '@primgrad/ir';
+import { PrimgradError, RuleOutputError, formatShape, type Block, type Op, type Registry, type RuleKind, type TensorType, type Var } from '@primgrad/ir';
 
 /**
  * Checks what a rule returned against what it had to return: the count, then each var's shape
@@ -34,4 +34,36 @@ export function checkRuleOutputs(
       );
     }
   });
+}
+
+/**
+ * Calls a rule, turning an unexpected exception (a TypeError from a third-party rule, say) into
+ * a RuleOutputError that names the op, the rule kind and the plugin. Errors that primgrad
+ * raised on purpose already name what failed and pass through unchanged.
+ */
+export function callRule<T>(registry: Registry, kind: RuleKind, op: Op, call: () => T): T {
+  try {
+    return call();
+  } catch (e) {
+    if (e instanceof PrimgradError) throw e;
+    const error = new RuleOutputError(
+      op.type,
+      kind,
+      registry.rulePlugin(kind, op.type),
+      `it threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
+    );
+    (error as { cause?: unknown }).cause = e;
+    throw error;
+  }
+}
+
+/**
+ * Removes what a failed transform added (its ops, their output vars and the vars it created),
+ * so a block is left as it was when a rule fails and can be inspected or fixed and retried.
+ */
+export function rollback(block: Block, emitted: readonly Op[], created: readonly Var[] = []): void {
+  block.removeOps(new Set(emitted));
+  for (const v of [...emitted.flatMap((op) => op.outputs), ...created]) {
+    if (block.vars.get(v.name) === v) block.vars.delete(v.name);
+  }
 }

@@ -4,4 +4,4 @@ export { transpose, COTANGENT_ADD_PRIM, type TransposeOptions, type TransposeRes
 export { backward, COTANGENT_ADD_OP, FILL_OP, type BackwardOptions } from './backward.js';
 export { eliminateDeadCode } from './dce.js';
 export { opsOnPath } from './path.js';
-export { checkRuleOutputs } from './check.js';
+export { callRule, checkRuleOutputs } from './check.js';

@@ -1,5 +1,5 @@
 import { ArgumentError, Builder, PrimgradError, formatShape, type Block, type Registry, type Var } from '@primgrad/ir';
-import { checkRuleOutputs } from './check.js';
+import { callRule, checkRuleOutputs, rollback } from './check.js';
 import { opsOnPath } from './path.js';
 
 /** The prim that adds an x's own tangent to the tangent its op computes. */
@@ -67,28 +67,33 @@ export function linearize(
     sourceDot.set(x, xsDot[i]!);
   });
   const b = new Builder(block, registry);
-  for (const op of ops) {
-    const def = registry.opDef(op.type);
-    if (def.kind !== 'prim') {
-      throw new PrimgradError(
-        `linearize: op '${op.type}' (output '${op.outputs[0]?.name ?? '?'}') is a native op; linearize works on prims. ` +
-          'Run orig2prim(block) first.',
-      );
+  try {
+    for (const op of ops) {
+      const def = registry.opDef(op.type);
+      if (def.kind !== 'prim') {
+        throw new PrimgradError(
+          `linearize: op '${op.type}' (output '${op.outputs[0]?.name ?? '?'}') is a native op; linearize works on prims. ` +
+            'Run orig2prim(block) first.',
+        );
+      }
+      const tangentsIn = op.inputs.map((v) => tangents.get(v) ?? null);
+      const rule = registry.rule('linearize', op.type);
+      const tangentsOut = callRule(registry, 'linearize', op, () => rule(b, op, tangentsIn));
+      checkRuleOutputs(registry, 'linearize', op, tangentsOut, op.outputs, { allowNull: true });
+      op.outputs.forEach((o, j) => {
+        let t = tangentsOut[j] ?? null;
+        if (t && (o.stopGradient || noGrad.has(o)) && !sourceDot.has(o)) t = null;
+        // An x computed by an op gets its own tangent on top of the one flowing in, so the
+        // cotangent of that tangent is the derivative with respect to x itself.
+        const own = sourceDot.get(o);
+        if (own) t = t ? b.emit1(TANGENT_ADD_PRIM, [t, own]) : own;
+        if (t) tangents.set(o, t);
+        else tangents.delete(o);
+      });
     }
-    const tangentsIn = op.inputs.map((v) => tangents.get(v) ?? null);
-    const rule = registry.rule('linearize', op.type);
-    const tangentsOut = rule(b, op, tangentsIn);
-    checkRuleOutputs(registry, 'linearize', op, tangentsOut, op.outputs, { allowNull: true });
-    op.outputs.forEach((o, j) => {
-      let t = tangentsOut[j] ?? null;
-      if (t && (o.stopGradient || noGrad.has(o)) && !sourceDot.has(o)) t = null;
-      // An x computed by an op gets its own tangent on top of the one flowing in, so the
-      // cotangent of that tangent is the derivative with respect to x itself.
-      const own = sourceDot.get(o);
-      if (own) t = t ? b.emit1(TANGENT_ADD_PRIM, [t, own]) : own;
-      if (t) tangents.set(o, t);
-      else tangents.delete(o);
-    });
+  } catch (e) {
+    rollback(block, b.emitted, options.xsDot ? [] : xsDot);
+    throw e;
   }
   return { xsDot, ysDot: ys.map((y) => tangents.get(y) ?? null) };
 }

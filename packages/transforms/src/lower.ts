@@ -6,7 +6,7 @@ import {
   type Registry,
   type Var,
 } from '@primgrad/ir';
-import { checkRuleOutputs } from './check.js';
+import { callRule, checkRuleOutputs } from './check.js';
 
 type LowerKind = 'orig2prim' | 'prim2orig';
 
@@ -37,7 +37,7 @@ function lowerBlock(block: Block, registry: Registry, kind: LowerKind): void {
     block.ops.splice(i, 1);
     const b = new Builder(block, registry, { insertAt: i });
     try {
-      const results = rule(b, op);
+      const results = callRule(registry, kind, op, () => rule(b, op));
       checkRuleOutputs(registry, kind, op, results, op.outputs, { allowNull: false });
       if (b.emitted.some((e) => e.type === op.type)) {
         throw new RuleOutputError(op.type, kind, registry.rulePlugin(kind, op.type), `it emitted '${op.type}' again, which would never finish lowering.`);

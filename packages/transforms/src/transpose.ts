@@ -1,5 +1,5 @@
 import { ArgumentError, Builder, PrimgradError, formatShape, type Block, type Op, type Registry, type Var } from '@primgrad/ir';
-import { checkRuleOutputs } from './check.js';
+import { callRule, checkRuleOutputs, rollback } from './check.js';
 import { checkVarsInBlock } from './linearize.js';
 
 /** The prim used to sum the cotangents of a var read by several linear ops. */
@@ -56,45 +56,50 @@ export function transpose(
     const prev = cotangents.get(v);
     cotangents.set(v, prev ? b.emit1(COTANGENT_ADD_PRIM, [prev, ct]) : ct);
   };
-  ysDot.forEach((y, i) => {
-    const bar = ysBar[i];
-    if (y === null || !bar) return;
-    if (!linear.has(y)) {
-      throw new PrimgradError(`transpose: ysDot[${i}] ('${y.name}') does not depend linearly on xsDot; pass the tangents that linearize returned.`);
-    }
-    if (bar.dtype !== y.dtype || formatShape(bar.shape) !== formatShape(y.shape)) {
-      throw new ArgumentError(
-        `transpose: cotangent '${bar.name}' is ${bar.dtype}${formatShape(bar.shape)} but tangent '${y.name}' is ${y.dtype}${formatShape(y.shape)}.`,
-      );
-    }
-    accumulate(y, bar);
-  });
-
-  for (let k = linearOps.length - 1; k >= 0; k--) {
-    const op = linearOps[k]!;
-    const ctOuts = op.outputs.map((o) => cotangents.get(o) ?? null);
-    if (ctOuts.every((c) => c === null)) continue;
-    const def = registry.opDef(op.type);
-    const isLinear = op.inputs.map((v) => linear.has(v));
-    const linearIn = new Set(def.linearIn ?? []);
-    isLinear.forEach((lin, i) => {
-      if (lin && !linearIn.has(i)) {
-        throw new PrimgradError(
-          `transpose: op '${op.type}' reads tangent '${op.inputs[i]!.name}' as input ${i}, but it is not linear in that input ` +
-            `(linear in: ${[...linearIn].join(', ') || 'none'}). Its linearize rule, or a rule before it, emitted a non-linear use of a tangent.`,
+  try {
+    ysDot.forEach((y, i) => {
+      const bar = ysBar[i];
+      if (y === null || !bar) return;
+      if (!linear.has(y)) {
+        throw new PrimgradError(`transpose: ysDot[${i}] ('${y.name}') does not depend linearly on xsDot; pass the tangents that linearize returned.`);
+      }
+      if (bar.dtype !== y.dtype || formatShape(bar.shape) !== formatShape(y.shape)) {
+        throw new ArgumentError(
+          `transpose: cotangent '${bar.name}' is ${bar.dtype}${formatShape(bar.shape)} but tangent '${y.name}' is ${y.dtype}${formatShape(y.shape)}.`,
         );
       }
+      accumulate(y, bar);
     });
-    const rule = registry.rule('transpose', op.type);
-    const ctIns = rule(b, op, ctOuts, isLinear);
-    checkRuleOutputs(registry, 'transpose', op, ctIns, op.inputs, {
-      allowNull: true,
-      mustBeNull: isLinear.map((l) => !l),
-    });
-    op.inputs.forEach((v, i) => {
-      const ct = ctIns[i];
-      if (ct && isLinear[i]) accumulate(v, ct);
-    });
+
+    for (let k = linearOps.length - 1; k >= 0; k--) {
+      const op = linearOps[k]!;
+      const ctOuts = op.outputs.map((o) => cotangents.get(o) ?? null);
+      if (ctOuts.every((c) => c === null)) continue;
+      const def = registry.opDef(op.type);
+      const isLinear = op.inputs.map((v) => linear.has(v));
+      const linearIn = new Set(def.linearIn ?? []);
+      isLinear.forEach((lin, i) => {
+        if (lin && !linearIn.has(i)) {
+          throw new PrimgradError(
+            `transpose: op '${op.type}' reads tangent '${op.inputs[i]!.name}' as input ${i}, but it is not linear in that input ` +
+              `(linear in: ${[...linearIn].join(', ') || 'none'}). Its linearize rule, or a rule before it, emitted a non-linear use of a tangent.`,
+          );
+        }
+      });
+      const rule = registry.rule('transpose', op.type);
+      const ctIns = callRule(registry, 'transpose', op, () => rule(b, op, ctOuts, isLinear));
+      checkRuleOutputs(registry, 'transpose', op, ctIns, op.inputs, {
+        allowNull: true,
+        mustBeNull: isLinear.map((l) => !l),
+      });
+      op.inputs.forEach((v, i) => {
+        const ct = ctIns[i];
+        if (ct && isLinear[i]) accumulate(v, ct);
+      });
+    }
+  } catch (e) {
+    rollback(block, b.emitted, options.ysBar ? [] : ysBar.filter((v): v is Var => v !== null));
+    throw e;
   }
 
   if (!options.keepLinearOps) {

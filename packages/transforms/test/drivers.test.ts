@@ -97,6 +97,53 @@ describe('orig2prim', () => {
   });
 });
 
+describe('rule exceptions', () => {
+  it('name the op, rule kind and plugin', () => {
+    const throwing: Plugin = {
+      name: 'throwing-rules',
+      contract: PLUGIN_CONTRACT_VERSION,
+      orig2prim: {
+        tanh: () => {
+          throw new TypeError('cannot read x');
+        },
+      },
+    };
+    const registry = createRegistry([origOpsPlugin, primOpsPlugin, throwing]);
+    const { block, x } = setup();
+    tanh(new Builder(block, registry), x);
+
+    expect(() => orig2prim(block, registry)).toThrow(RuleOutputError);
+    expect(() => orig2prim(block, registry)).toThrow(
+      "The orig2prim rule for 'tanh' (from plugin 'throwing-rules') is wrong: it threw TypeError: cannot read x",
+    );
+  });
+});
+
+describe('failed transforms', () => {
+  it('leave the block as it was', () => {
+    const failing: Plugin = {
+      ...toyRules,
+      name: 'failing-rules',
+      linearize: {
+        ...toyRules.linearize,
+        tanh_p: () => {
+          throw new RangeError('no tangent today');
+        },
+      },
+    };
+    const registry = createRegistry([origOpsPlugin, primOpsPlugin, failing]);
+    const { block, x, w } = setup();
+    const b = new Builder(block, registry);
+    const y = tanh(b, mul(b, x, w));
+    orig2prim(block, registry);
+    const before = printBlock(block);
+
+    expect(() => linearize(block, registry, [x], [y])).toThrow(/linearize rule for 'tanh_p' \(from plugin 'failing-rules'\).*RangeError/);
+    expect(printBlock(block)).toBe(before);
+    expect(block.hasVar('x_dot')).toBe(false);
+  });
+});
+
 describe('linearize and transpose', () => {
   it('emit nothing for a symbolic zero tangent', () => {
     const { registry, block, b, x, w } = setup();

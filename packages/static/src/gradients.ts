@@ -1,4 +1,4 @@
-import { ArgumentError, Builder, type Var } from '@primgrad/ir';
+import { ArgumentError, Builder, formatShape, isFloatDType, type Var } from '@primgrad/ir';
 import { backward, linearize, orig2prim, transpose } from '@primgrad/transforms';
 import { registryOf } from './context.js';
 import { primEnabled } from './mode.js';
@@ -6,11 +6,24 @@ import { primEnabled } from './mode.js';
 function asList(what: string, value: Var | readonly Var[]): Var[] {
   const list = Array.isArray(value) ? [...value] : [value as Var];
   list.forEach((v, i) => {
-    if (!v || typeof v !== 'object' || !('block' in v)) {
-      throw new ArgumentError(`gradients: ${what}[${i}] must be a var (got ${v === null ? 'null' : typeof v}).`);
+    if (!isVar(v)) throw new ArgumentError(`gradients: ${what}[${i}] must be a var (got ${describe(v)}).`);
+    if (!isFloatDType(v.dtype)) {
+      throw new ArgumentError(
+        `gradients: ${what}[${i}] ('${v.name}') is ${v.dtype}${formatShape(v.shape)}; only float32 and float64 vars have ` +
+          'gradients. Cast it to a float dtype first.',
+      );
     }
   });
   return list;
+}
+
+function isVar(value: unknown): value is Var {
+  return typeof value === 'object' && value !== null && 'block' in value && 'shape' in value;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'an array' : typeof value;
 }
 
 /**
@@ -34,6 +47,21 @@ export function gradients(
   if (cotangents.length > ys.length) {
     throw new ArgumentError(`gradients: got ${cotangents.length} targetGradients for ${ys.length} targets.`);
   }
+  cotangents.forEach((c, i) => {
+    if (c == null) return;
+    if (!isVar(c)) {
+      throw new ArgumentError(
+        `gradients: targetGradients[${i}] must be a var or null (got ${describe(c)}). Build constants with fillConstant or feed them as data.`,
+      );
+    }
+    const y = ys[i]!;
+    if (c.dtype !== y.dtype || formatShape(c.shape) !== formatShape(y.shape)) {
+      throw new ArgumentError(
+        `gradients: targetGradients[${i}] ('${c.name}') is ${c.dtype}${formatShape(c.shape)} but target '${y.name}' is ` +
+          `${y.dtype}${formatShape(y.shape)}; they must match.`,
+      );
+    }
+  });
   const block = ys[0]!.block;
   const registry = registryOf(block.program);
   const noGrad = new Set(noGradSet ?? []);
@@ -46,14 +74,7 @@ export function gradients(
     const ysBar = ys.map((y, i) => {
       if (ysDot[i] === null) return null;
       const given = cotangents[i];
-      if (given) {
-        if (given.dtype !== y.dtype || given.shape.join(',') !== y.shape.join(',')) {
-          throw new ArgumentError(
-            `gradients: targetGradients[${i}] ('${given.name}') is ${given.dtype}[${given.shape}] but target '${y.name}' is ${y.dtype}[${y.shape}].`,
-          );
-        }
-        return given;
-      }
+      if (given) return given;
       return b.emit1('fill_constant_p', [], { shape: [...y.shape], dtype: y.dtype, value: 1 });
     });
     const { xsBar } = transpose(block, registry, xsDot, ysDot, { ysBar });

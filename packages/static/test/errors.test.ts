@@ -6,7 +6,7 @@ import { orig2primRulesPlugin } from '@primgrad/orig2prim-rules';
 import { linearizeRulesPlugin } from '@primgrad/linearize-rules';
 import { transposeRulesPlugin } from '@primgrad/transpose-rules';
 import { CPUPlace, backendCpuPlugin } from '@primgrad/backend-cpu';
-import { Executor, add, data, disablePrim, enablePrim, gradients, programGuard, tanh } from '../src/index.js';
+import { Executor, add, data, disablePrim, enablePrim, gradients, prim2orig, programGuard, tanh } from '../src/index.js';
 
 const forwardOnly = [origOpsPlugin, primOpsPlugin, orig2primRulesPlugin, linearizeRulesPlugin, backendCpuPlugin];
 const full = createRegistry([...forwardOnly, transposeRulesPlugin]);
@@ -73,5 +73,41 @@ describe('errors', () => {
 
   it('gradients of a non-var names the argument', () => {
     expect(() => build(() => gradients([42 as never], []))).toThrow('gradients: targets[0] must be a var (got number).');
+  });
+});
+
+describe('gradients arguments', () => {
+  it('rejects an int32 input', () => {
+    const attempt = () => build(() => gradients([tanh(data('f', [2], 'float64'))], [data('i', [2], 'int32')]));
+
+    expect(attempt).toThrow("gradients: inputs[0] ('i') is int32[2]; only float32 and float64 vars have gradients. Cast it to a float dtype first.");
+  });
+
+  it('rejects a nested array as targetGradients', () => {
+    const attempt = () =>
+      build(() => {
+        const x = data('x', [2], 'float64');
+        return gradients([tanh(x)], [x], [[1, 1] as never]);
+      });
+
+    expect(attempt).toThrow('gradients: targetGradients[0] must be a var or null (got an array).');
+  });
+
+  it('rejects targetGradients of another shape in both modes', () => {
+    for (const prim of [true, false]) {
+      if (prim) enablePrim();
+      else disablePrim();
+      const attempt = () =>
+        build(() => {
+          const x = data('x', [2], 'float64');
+          return gradients([tanh(x)], [x], [data('v', [3], 'float64')]);
+        });
+
+      expect(attempt).toThrow(/targetGradients\[0\] \('v'\) is float64\[3\] but target 'tanh_0' is float64\[2\]; they must match/);
+    }
+  });
+
+  it('prim2orig rejects a program', () => {
+    expect(() => prim2orig(new Program() as never)).toThrow('prim2orig takes a block, e.g. prim2orig(main.block(0)); got Program.');
   });
 });

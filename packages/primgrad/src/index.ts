@@ -36,13 +36,18 @@ useStandardPlugins();
 
 export * from '@primgrad/static';
 export { CPUPlace, backendCpuPlugin } from '@primgrad/backend-cpu';
-export { orig2prim, linearize, transpose, backward, eliminateDeadCode } from '@primgrad/transforms';
+// The drivers live under `transforms` because `transpose` is also a Program-API op and
+// `linearize` a functional API; orig2prim has no such clash and is exported directly too.
+export { orig2prim } from '@primgrad/transforms';
+export * as transforms from '@primgrad/transforms';
 export {
   Builder,
   Registry,
   createRegistry,
   defaultRegistry,
   verifyBlock,
+  programToJSON,
+  programFromJSON,
   PrimgradError,
   ShapeError,
   OpArgumentError,
@@ -62,6 +67,7 @@ export { origOpsPlugin, primOpsPlugin, orig2primRulesPlugin, linearizeRulesPlugi
 export {
   jvp,
   vjp,
+  linearize,
   grad,
   valueAndGrad,
   Jacobian,
@@ -75,5 +81,5 @@ export {
   type Index,
   type Range,
 } from '@primgrad/functional';
-// The whole functional API, including its tensor ops and its linearize (the top-level linearize is the transform).
+// The whole functional API, including its tensor ops, whose names clash with the Program API's.
 export * as functional from '@primgrad/functional';

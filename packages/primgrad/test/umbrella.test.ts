@@ -33,3 +33,23 @@ describe('primgrad umbrella', () => {
     expect(Array.from(g!.data)).toEqual([2, -4, 6]);
   });
 });
+
+describe('primgrad exports', () => {
+  it('keep the Program-API transpose op at the top level', () => {
+    primgrad.disablePrim();
+    const main = new primgrad.Program();
+    const out = primgrad.programGuard(main, new primgrad.Program(), () =>
+      primgrad.transpose(primgrad.data('x', [2, 3], 'float64'), [1, 0]),
+    );
+
+    expect(out.shape).toEqual([3, 2]);
+    expect(primgrad.transforms.transpose).toBeTypeOf('function');
+  });
+
+  it('give the functional linearize at the top level', () => {
+    const [y, fJvp] = primgrad.linearize((x: primgrad.Tensor) => x.mul(x), [[1, 2, 3]]);
+
+    expect(y.arraySync()).toEqual([1, 4, 9]);
+    expect(fJvp([[1, 1, 1]]).arraySync()).toEqual([2, 4, 6]);
+  });
+});

@@ -20,6 +20,7 @@ import {
   gradients,
   matmul,
   mul,
+  norm,
   pow,
   prim2orig,
   primEnabled,
@@ -102,6 +103,11 @@ describe.each(modes)('derivatives of order 1 to 5 (%s mode)', (mode) => {
     const ds = derivatives(mode, (v) => pow(v, 3), 0, 5);
 
     expect(ds).toEqual([0, 0, 6, 0, 0]);
+  });
+
+  it('of norm at 0 are 0, with no NaN', () => {
+    // |x| has no derivative at 0; both mechanisms use the subgradient 0 at every order.
+    expect(derivatives(mode, (v) => norm(v), 0, 3)).toEqual([0, 0, 0]);
   });
 
   it('of pow(x, 0) at 0 is 0', () => {

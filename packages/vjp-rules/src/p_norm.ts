@@ -9,7 +9,8 @@ import { scalar, toKeptShape, unaryVjp } from './helpers.js';
  * Where n = 0 every element of its slice is 0 and x̄ there is 0, not NaN: n is replaced by 1
  * before dividing, and for general p the powered ratio is taken of 1 at elements equal to 0
  * (0^(p-1) is Inf for p < 1) and then dropped by sign(0) = 0. The guards sit on the inputs of
- * div and pow, so the derivative of x̄ stays finite there as well.
+ * div and pow, and a select on the result makes x̄ constant on a zero slice, so its derivative
+ * there is 0 rather than NaN.
  */
 export const pNorm: VjpRule = unaryVjp((b, ct, x, norm, op) => {
   const p = floatScalarAttr('p_norm', op.attrs, 'porder', 2);
@@ -18,12 +19,15 @@ export const pNorm: VjpRule = unaryVjp((b, ct, x, norm, op) => {
   const normKept = toKeptShape(b, norm, x.shape, axes);
   const zero = scalar(b, 0, x.dtype);
   const one = scalar(b, 1, x.dtype);
-  const safeNorm = where(b, equal(b, normKept, zero), one, normKept);
-  if (p === 2) return mul(b, ctKept, div(b, x, safeNorm));
+  const normIsZero = equal(b, normKept, zero);
+  const safeNorm = where(b, normIsZero, one, normKept);
+  // The outer select makes the slope constant (0) on a zero slice, so the second derivative
+  // there is 0, as the prim mechanism's lowering of p_norm gives.
+  if (p === 2) return mul(b, ctKept, where(b, normIsZero, zero, div(b, x, safeNorm)));
 
   const ratio = div(b, abs(b, x), safeNorm);
   const safeRatio = where(b, equal(b, x, zero), one, ratio);
   const powered = pow(b, safeRatio, scalar(b, p - 1, x.dtype));
   const signed = where(b, greaterThan(b, x, zero), powered, where(b, greaterThan(b, zero, x), neg(b, powered), zero));
-  return mul(b, ctKept, signed);
+  return mul(b, ctKept, where(b, normIsZero, zero, signed));
 });

@@ -1,3 +1,5 @@
 import { primgradVitestConfig } from '@primgrad/vitest-config';
 
-export default primgradVitestConfig();
+// Some tests start the app in a child process, which takes seconds while turbo builds and
+// tests other packages on the same cores.
+export default primgradVitestConfig({ testTimeout: 60_000 });

@@ -13,13 +13,13 @@ import {
   disablePrim,
   enablePrim,
   gradients,
-  linearize,
   orig2prim,
   prim2orig,
   primEnabled,
   programGuard,
   standardPlugins,
   sum,
+  transforms,
   type NDArray,
   type Var,
 } from 'primgrad';
@@ -141,7 +141,7 @@ describe('cumsum', () => {
         x.stopGradient = false;
         const y = cumsum(x, 0);
         orig2prim(main.globalBlock(), registry);
-        const { xsDot, ysDot } = linearize(main.globalBlock(), registry, [x], [y]);
+        const { xsDot, ysDot } = transforms.linearize(main.globalBlock(), registry, [x], [y]);
         prim2orig(main.globalBlock());
         return { xDot: xsDot[0]!, yDot: ysDot[0]! };
       }, { registry });

@@ -2,7 +2,8 @@ import { OpArgumentError, PrimgradError, ShapeError } from './errors.js';
 import { Op, Var, type Attrs, type Block, type TensorType } from './program.js';
 import type { OpDef, Registry } from './registry.js';
 import { isValidShape } from './shape.js';
-import { isDType } from './dtype.js';
+import { DTYPES, isDType } from './dtype.js';
+import { formatValue } from './format-value.js';
 
 export interface BuilderOptions {
   /** Index in the block where the next op goes; ops are appended when absent. */
@@ -41,7 +42,7 @@ export class Builder {
    */
   emit(type: string, inputs: readonly Var[], attrs: Attrs = {}, options: { names?: readonly string[] } = {}): Var[] {
     const def = this.registry.opDef(type);
-    const types = inferOutputTypes(def, inputs, attrs);
+    const types = inferOutputTypes(def, inputs, attrs, this.registry.opPlugin(type));
     const outputs = types.map((t, i) =>
       this.block.createVar({ name: options.names?.[i], shape: t.shape, dtype: t.dtype }, type.replace(/_p$/, '')),
     );
@@ -61,7 +62,7 @@ export class Builder {
   /** Emits an op whose outputs are existing vars (an in-place update of persistable state). */
   emitInto(type: string, inputs: readonly Var[], outputs: readonly Var[], attrs: Attrs = {}): Op {
     const def = this.registry.opDef(type);
-    const types = inferOutputTypes(def, inputs, attrs);
+    const types = inferOutputTypes(def, inputs, attrs, this.registry.opPlugin(type));
     if (types.length !== outputs.length) {
       throw new OpArgumentError(type, `expects ${types.length} output var(s), got ${outputs.length}.`);
     }
@@ -95,10 +96,16 @@ function sameType(a: TensorType, b: TensorType): boolean {
 }
 
 /**
- * Checks arity and runs the op definition's inference. Errors from inference that do not
- * already name the op are wrapped so every message starts with the op type.
+ * Checks arity, runs the op definition's inference and checks what it returns. Errors from
+ * inference that do not already name the op are wrapped so every message starts with the op
+ * type. `plugin` is the plugin that defined the op, named when its infer returns an invalid result.
  */
-export function inferOutputTypes(def: OpDef<any>, inputs: readonly Var[] | readonly TensorType[], attrs: Attrs): TensorType[] {
+export function inferOutputTypes(
+  def: OpDef<any>,
+  inputs: readonly Var[] | readonly TensorType[],
+  attrs: Attrs,
+  plugin?: string,
+): TensorType[] {
   const fixed = def.variadic ? def.inputs.length - 1 : def.inputs.length;
   const arityOk = def.variadic ? inputs.length >= fixed : inputs.length === fixed;
   if (!arityOk) {
@@ -113,14 +120,39 @@ export function inferOutputTypes(def: OpDef<any>, inputs: readonly Var[] | reado
       throw new OpArgumentError(def.type, `input ${i} ('${name}') is not a var: got ${describe(v)}.`);
     }
   });
-  let types: TensorType[];
+  let types: unknown;
   try {
     types = def.infer(inputs, attrs);
   } catch (e) {
     if (e instanceof PrimgradError) throw e;
     throw new OpArgumentError(def.type, `shape inference failed: ${(e as Error).message}`);
   }
+  checkInferred(def, types, plugin);
   return types;
+}
+
+/** Throws unless `types` is what an infer function must return: one valid `{ shape, dtype }` per output. */
+function checkInferred(def: OpDef<any>, types: unknown, plugin: string | undefined): asserts types is TensorType[] {
+  function fail(problem: string): never {
+    throw new OpArgumentError(
+      def.type,
+      `the infer function of the op definition${plugin ? ` from plugin '${plugin}'` : ''} returned ${formatValue(types)}: ` +
+        `${problem}. infer must return an array with one { shape, dtype } per output; fix the op definition.`,
+    );
+  }
+  if (!Array.isArray(types)) fail('that is not an array');
+  if (def.outputs !== undefined && types.length !== def.outputs.length) {
+    fail(`the op declares ${def.outputs.length} output(s) (${def.outputs.join(', ')}), but infer returned ${types.length} type(s)`);
+  }
+  types.forEach((t: unknown, i) => {
+    const label = `output ${i} ('${def.outputs?.[i] ?? 'out'}')`;
+    if (typeof t !== 'object' || t === null) fail(`${label} is ${formatValue(t)}, not a { shape, dtype } object`);
+    const { shape, dtype } = t as { shape?: unknown; dtype?: unknown };
+    const problems: string[] = [];
+    if (!isValidShape(shape)) problems.push(`has shape ${formatValue(shape)}, but a shape is an array of non-negative integers`);
+    if (!isDType(dtype)) problems.push(`has dtype ${formatValue(dtype)}, but the dtypes are ${DTYPES.join(', ')}`);
+    if (problems.length > 0) fail(`${label} ${problems.join(', and ')}`);
+  });
 }
 
 function describe(value: unknown): string {

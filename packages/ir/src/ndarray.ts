@@ -36,7 +36,10 @@ export class NDArray {
 
   /**
    * Builds an array from a number, a nested array, a typed array or another NDArray. The shape
-   * comes from the nesting unless given; a flat source needs `shape`. Values are converted to `dtype`.
+   * comes from the nesting unless given; a flat source needs `shape`. Values are converted to
+   * `dtype`: float targets round as a Float32Array or Float64Array store does, but an int32
+   * target takes only integers in the int32 range and a bool target only true/false or 0/1, so
+   * no value is silently truncated, wrapped or zeroed. Convert explicitly first for a lossy cast.
    */
   static from(value: NestedArray | TypedArray | NDArray, dtype: DType, shape?: Shape): NDArray {
     if (!isDType(dtype)) throw new ArgumentError(`Unknown dtype ${JSON.stringify(dtype)}; use float32, float64, int32 or bool.`);
@@ -45,19 +48,19 @@ export class NDArray {
       if (numel(target) !== value.size) {
         throw new ArgumentError(`Cannot view an array of shape ${formatShape(value.shape)} as ${formatShape(target)}.`);
       }
-      const data = allocTypedArray(dtype, value.size);
-      for (let i = 0; i < value.size; i++) data[i] = value.data[i]!;
-      return new NDArray(dtype, target, data);
+      return new NDArray(dtype, target, convertValues(value.data, dtype, target));
     }
     if (ArrayBuffer.isView(value)) {
+      const view: ArrayBufferView = value;
+      if (view instanceof DataView || view instanceof BigInt64Array || view instanceof BigUint64Array) {
+        throw new ArgumentError(`Cannot convert a ${view.constructor.name} to ${dtype}; pass a typed array of Numbers, such as a Float64Array.`);
+      }
       const flat = value as TypedArray;
       const target = shape ?? [flat.length];
       if (!isValidShape(target) || numel(target) !== flat.length) {
         throw new ArgumentError(`A typed array of ${flat.length} elements does not fit shape ${formatShape(target ?? [])}.`);
       }
-      const data = allocTypedArray(dtype, flat.length);
-      for (let i = 0; i < flat.length; i++) data[i] = flat[i]!;
-      return new NDArray(dtype, target, data);
+      return new NDArray(dtype, target, convertValues(flat, dtype, target));
     }
     const inferred = nestedShape(value);
     const flat: number[] = [];
@@ -65,9 +68,8 @@ export class NDArray {
     if (shape && numel(shape) !== flat.length) {
       throw new ArgumentError(`A nested array of shape ${formatShape(inferred)} does not fit shape ${formatShape(shape)}.`);
     }
-    const data = allocTypedArray(dtype, flat.length);
-    for (let i = 0; i < flat.length; i++) data[i] = flat[i]!;
-    return new NDArray(dtype, shape ?? inferred, data);
+    const target = shape ?? inferred;
+    return new NDArray(dtype, target, convertValues(flat, dtype, target));
   }
 
   /** Returns the values as nested JS arrays (a plain number for a 0-d array). */
@@ -109,6 +111,51 @@ export class NDArray {
     if (this.size !== 1) throw new ArgumentError(`item() needs a one-element array, got shape ${formatShape(this.shape)}.`);
     return this.data[0]!;
   }
+}
+
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+
+/** Returns why `value` cannot be stored exactly as `dtype`, or null when it can. */
+function inexactReason(value: number, dtype: DType): string | null {
+  if (dtype === 'int32') {
+    if (Number.isNaN(value)) return 'which int32 cannot hold';
+    if (!Number.isInteger(value) && Number.isFinite(value)) return 'which is not an integer';
+    if (!(value >= INT32_MIN && value <= INT32_MAX)) return `which is outside the int32 range [${INT32_MIN}, ${INT32_MAX}]`;
+    return null;
+  }
+  if (dtype === 'bool' && value !== 0 && value !== 1) return 'but bool takes only true/false or 0/1';
+  return null;
+}
+
+/** Copies `values` into a new typed array of `dtype`, rejecting the first value that int32 or bool cannot hold exactly. */
+function convertValues(values: ArrayLike<number>, dtype: DType, shape: Shape): TypedArray {
+  const data = allocTypedArray(dtype, values.length);
+  const exact = dtype === 'int32' || dtype === 'bool';
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i]!;
+    const reason = exact ? inexactReason(x, dtype) : null;
+    if (reason !== null) {
+      const where = shape.length > 1 ? ` (index [${unravel(i, shape).join(',')}] of shape ${formatShape(shape)})` : '';
+      const fix =
+        dtype === 'int32'
+          ? 'Round the values first (Math.round or Math.trunc) and keep them in range, or use a float dtype.'
+          : 'Pass booleans, or compare the values first (for example x !== 0).';
+      throw new ArgumentError(`Cannot convert to ${dtype}: the value at flat index ${i}${where} is ${String(x)}, ${reason}. ${fix}`);
+    }
+    data[i] = x;
+  }
+  return data;
+}
+
+function unravel(flatIndex: number, shape: Shape): number[] {
+  const index = new Array<number>(shape.length);
+  let rest = flatIndex;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    index[d] = rest % shape[d]!;
+    rest = Math.floor(rest / shape[d]!);
+  }
+  return index;
 }
 
 function nestedShape(value: NestedArray): number[] {

@@ -6,6 +6,7 @@ import {
   UnknownOpError,
   type RuleKind,
 } from './errors.js';
+import { formatValue, isPlainTable } from './format-value.js';
 import type { Attrs, Op, TensorType, Var } from './program.js';
 
 /** The version of the plugin contract this registry implements. */
@@ -301,6 +302,23 @@ export class Registry {
   }
 }
 
+/** The keys a plugin object may have; any other key is most likely a misspelling. */
+const PLUGIN_KEYS: readonly string[] = [
+  'name',
+  'version',
+  'contract',
+  'override',
+  'ops',
+  ...RULE_KINDS,
+  'backends',
+  'kernels',
+  'providers',
+];
+
+/**
+ * Checks the structure of a plugin before anything in it is read as a table or list, so a
+ * malformed field fails with a PluginError that names the field and not as a TypeError later.
+ */
 function validatePluginShape(plugin: Plugin): void {
   if (typeof plugin !== 'object' || plugin === null) {
     throw new PluginError(String(plugin), 'a plugin must be an object with a name and a contract version.');
@@ -308,28 +326,109 @@ function validatePluginShape(plugin: Plugin): void {
   if (typeof plugin.name !== 'string' || plugin.name.length === 0) {
     throw new PluginError('(unnamed)', 'the plugin has no name; set `name` (usually the npm package name).');
   }
-  if (plugin.contract !== PLUGIN_CONTRACT_VERSION) {
-    throw new PluginError(
-      plugin.name,
-      `it was written for plugin contract ${String(plugin.contract)}, but this registry implements contract ${PLUGIN_CONTRACT_VERSION}.`,
-    );
+  function fail(detail: string): never {
+    throw new PluginError(plugin.name, detail);
   }
-  for (const def of plugin.ops ?? []) {
-    if (typeof def?.type !== 'string' || def.type.length === 0) throw new PluginError(plugin.name, 'an op definition has no type.');
-    if (def.kind !== 'orig' && def.kind !== 'prim') {
-      throw new PluginError(plugin.name, `op '${def.type}' has kind ${JSON.stringify(def.kind)}; use 'orig' or 'prim'.`);
+  if (plugin.contract !== PLUGIN_CONTRACT_VERSION) {
+    fail(`it was written for plugin contract ${String(plugin.contract)}, but this registry implements contract ${PLUGIN_CONTRACT_VERSION}.`);
+  }
+  for (const key of Object.keys(plugin)) {
+    if (!PLUGIN_KEYS.includes(key)) {
+      fail(`unknown key '${key}'. Check its spelling; the known keys are ${PLUGIN_KEYS.join(', ')}.`);
     }
-    if (!Array.isArray(def.inputs)) throw new PluginError(plugin.name, `op '${def.type}' has no inputs list.`);
-    if (typeof def.infer !== 'function') throw new PluginError(plugin.name, `op '${def.type}' has no infer function.`);
-    if (def.kind === 'prim' && !def.type.endsWith('_p')) {
-      throw new PluginError(plugin.name, `prim '${def.type}' must be named with a '_p' suffix.`);
+  }
+  if (plugin.version !== undefined && typeof plugin.version !== 'string') {
+    fail(`\`version\` must be a string such as '1.0.0', got ${formatValue(plugin.version)}.`);
+  }
+  if (plugin.override !== undefined && typeof plugin.override !== 'boolean') {
+    fail(`\`override\` must be true or false, got ${formatValue(plugin.override)}.`);
+  }
+  if (plugin.ops !== undefined) {
+    if (!Array.isArray(plugin.ops)) fail(`\`ops\` must be an array of op definitions, got ${formatValue(plugin.ops)}.`);
+    for (const def of plugin.ops) validateOpDef(plugin.name, def);
+  }
+  for (const kind of RULE_KINDS) {
+    const table: unknown = plugin[kind];
+    if (table !== undefined && !isPlainTable(table)) {
+      fail(`\`${kind}\` must be an object mapping op types to ${kind} rules, got ${formatValue(table)}.`);
     }
-    if (def.kind === 'orig' && def.type.endsWith('_p')) {
-      throw new PluginError(plugin.name, `native op '${def.type}' must not end in '_p'; that suffix marks prims.`);
+  }
+  if (plugin.backends !== undefined) {
+    if (!Array.isArray(plugin.backends)) {
+      fail(`\`backends\` must be an array of backend names (non-empty strings), got ${formatValue(plugin.backends)}.`);
     }
-    for (const i of def.linearIn ?? []) {
-      if (!Number.isInteger(i) || i < 0 || i >= def.inputs.length + (def.variadic ? Infinity : 0)) {
-        throw new PluginError(plugin.name, `op '${def.type}' lists input ${i} in linearIn, but it has inputs ${def.inputs.join(', ')}.`);
+    plugin.backends.forEach((backend: unknown, i) => {
+      if (typeof backend !== 'string' || backend.length === 0) {
+        fail(`backends[${i}] must be a backend name (a non-empty string), got ${formatValue(backend)}.`);
+      }
+    });
+  }
+  if (plugin.kernels !== undefined) {
+    if (!isPlainTable(plugin.kernels)) {
+      fail(`\`kernels\` must be an object mapping backend names to kernel tables, got ${formatValue(plugin.kernels)}.`);
+    }
+    for (const [backend, kernels] of Object.entries(plugin.kernels)) {
+      if (!isPlainTable(kernels)) {
+        fail(`\`kernels.${backend}\` must be an object mapping op types to ${backend} kernels, got ${formatValue(kernels)}.`);
+      }
+    }
+  }
+  if (plugin.providers !== undefined) {
+    if (!isPlainTable(plugin.providers)) {
+      fail(
+        "`providers` must be an object mapping rule kinds or 'kernel:<backend>' to package names, " +
+          `got ${formatValue(plugin.providers)}.`,
+      );
+    }
+    for (const [key, pkg] of Object.entries(plugin.providers)) {
+      if (!(RULE_KINDS as readonly string[]).includes(key) && !/^kernel:.+$/.test(key)) {
+        fail(`providers has the key '${key}'; use a rule kind (${RULE_KINDS.join(', ')}) or 'kernel:<backend>'.`);
+      }
+      if (typeof pkg !== 'string' || pkg.length === 0) {
+        fail(`providers['${key}'] must be a package name (a non-empty string), got ${formatValue(pkg)}.`);
+      }
+    }
+  }
+}
+
+function validateOpDef(pluginName: string, def: OpDef<any>): void {
+  function fail(detail: string): never {
+    throw new PluginError(pluginName, detail);
+  }
+  if (typeof def?.type !== 'string' || def.type.length === 0) fail(`an op definition has no type: got ${formatValue(def)}.`);
+  if (def.kind !== 'orig' && def.kind !== 'prim') {
+    fail(`op '${def.type}' has kind ${JSON.stringify(def.kind)}; use 'orig' or 'prim'.`);
+  }
+  if (!Array.isArray(def.inputs)) fail(`op '${def.type}' has no inputs list.`);
+  def.inputs.forEach((name: unknown, i) => {
+    if (typeof name !== 'string') fail(`op '${def.type}': inputs[${i}] must be an input name (a string), got ${formatValue(name)}.`);
+  });
+  if (def.outputs !== undefined) {
+    if (!Array.isArray(def.outputs) || def.outputs.some((name: unknown) => typeof name !== 'string')) {
+      fail(`op '${def.type}': outputs must be an array of output names (strings), got ${formatValue(def.outputs)}.`);
+    }
+  }
+  if (typeof def.infer !== 'function') fail(`op '${def.type}' has no infer function.`);
+  if (def.kind === 'prim' && !def.type.endsWith('_p')) {
+    fail(`prim '${def.type}' must be named with a '_p' suffix.`);
+  }
+  if (def.kind === 'orig' && def.type.endsWith('_p')) {
+    fail(`native op '${def.type}' must not end in '_p'; that suffix marks prims.`);
+  }
+  if (def.linearIn !== undefined) {
+    if (!Array.isArray(def.linearIn)) {
+      fail(`op '${def.type}': linearIn must be an array of input indices (integers), got ${formatValue(def.linearIn)}.`);
+    }
+    const inputCount = def.variadic ? Infinity : def.inputs.length;
+    for (const i of def.linearIn as readonly unknown[]) {
+      if (!Number.isInteger(i)) {
+        fail(`op '${def.type}': linearIn must list input indices (integers), got ${formatValue(i)}.`);
+      }
+      if ((i as number) < 0 || (i as number) >= inputCount) {
+        fail(
+          `op '${def.type}' lists input ${String(i)} in linearIn, but it has inputs ${def.inputs.join(', ')} ` +
+            `(indices 0 to ${def.inputs.length - 1}).`,
+        );
       }
     }
   }

@@ -25,7 +25,7 @@ export function verifyBlock(block: Block, registry: Registry, options: { fed?: I
       else if (!defined.has(v)) problems.push(`${where}: input '${v.name}' is read before any op defines it.`);
     }
     try {
-      const types = inferOutputTypes(registry.opDef(op.type), op.inputs, op.attrs);
+      const types = inferOutputTypes(registry.opDef(op.type), op.inputs, op.attrs, registry.opPlugin(op.type));
       if (types.length !== op.outputs.length) {
         problems.push(`${where}: has ${op.outputs.length} outputs, inference gives ${types.length}.`);
       }

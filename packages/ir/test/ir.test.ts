@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ArgumentError,
   Builder,
   NDArray,
   OpArgumentError,
@@ -9,10 +10,13 @@ import {
   VerifyError,
   broadcastAxes,
   broadcastShapes,
+  Op,
   createRegistry,
   inferBroadcast,
+  inferOutputTypes,
   printBlock,
   verifyBlock,
+  type NestedArray,
   type OpDef,
 } from '../src/index.js';
 
@@ -89,6 +93,108 @@ describe('Builder', () => {
   });
 });
 
+describe('infer output checks', () => {
+  const bad: { case: string; result: unknown; outputs?: string[]; message: string }[] = [
+    {
+      case: 'an invalid shape and dtype',
+      result: [{ shape: [-3, 1.5], dtype: 'float99' }],
+      message:
+        "cube: the infer function of the op definition from plugin 'cube-plugin' returned " +
+        '[{ shape: [-3, 1.5], dtype: "float99" }]: output 0 (\'out\') has shape [-3, 1.5], but a shape is an array ' +
+        'of non-negative integers, and has dtype "float99", but the dtypes are float32, float64, int32, bool. ' +
+        'infer must return an array with one { shape, dtype } per output; fix the op definition.',
+    },
+    {
+      case: 'undefined',
+      result: undefined,
+      message: "cube: the infer function of the op definition from plugin 'cube-plugin' returned undefined: that is not an array.",
+    },
+    {
+      case: 'a bare type',
+      result: { shape: [2], dtype: 'float64' },
+      message: 'returned { shape: [2], dtype: "float64" }: that is not an array.',
+    },
+    {
+      case: 'a missing dtype',
+      result: [{ shape: [2] }],
+      message: "output 0 ('out') has dtype undefined, but the dtypes are float32, float64, int32, bool.",
+    },
+    {
+      case: 'a shape that is not an array',
+      result: [{ shape: 2, dtype: 'float64' }],
+      message: "output 0 ('out') has shape 2, but a shape is an array of non-negative integers.",
+    },
+    {
+      case: 'null for an output',
+      result: [{ shape: [2], dtype: 'float64' }, null],
+      outputs: ['values', 'indices'],
+      message: "output 1 ('indices') is null, not a { shape, dtype } object.",
+    },
+    {
+      case: 'fewer types than declared outputs',
+      result: [{ shape: [2], dtype: 'float64' }],
+      outputs: ['values', 'indices'],
+      message: 'the op declares 2 output(s) (values, indices), but infer returned 1 type(s).',
+    },
+  ];
+
+  function registryInferring(result: unknown, outputs?: string[]) {
+    const def: OpDef = { type: 'cube', kind: 'orig', inputs: ['x'], infer: () => result as never, ...(outputs ? { outputs } : {}) };
+    return createRegistry([{ name: 'cube-plugin', contract: PLUGIN_CONTRACT_VERSION, ops: [def] }]);
+  }
+
+  it.each(bad)('rejects $case when the op is built', ({ result, outputs, message }) => {
+    const block = new Program().globalBlock();
+    const x = block.createVar({ name: 'x', shape: [2], dtype: 'float64', isData: true });
+    const b = new Builder(block, registryInferring(result, outputs));
+
+    expect(() => b.emit('cube', [x])).toThrow(OpArgumentError);
+    expect(() => b.emit('cube', [x])).toThrow(message);
+    expect(block.ops).toHaveLength(0);
+  });
+
+  it.each(bad)('rejects $case in emitInto', ({ result, outputs, message }) => {
+    const block = new Program().globalBlock();
+    const x = block.createVar({ name: 'x', shape: [2], dtype: 'float64', isData: true });
+    const state = block.createVar({ name: 'state', shape: [2], dtype: 'float64', persistable: true });
+
+    expect(() => new Builder(block, registryInferring(result, outputs)).emitInto('cube', [x], [state])).toThrow(message);
+  });
+
+  it('reports a bad infer result in verifyBlock with the plugin', () => {
+    const block = new Program().globalBlock();
+    const x = block.createVar({ name: 'x', shape: [2], dtype: 'float64', isData: true });
+    const y = block.createVar({ name: 'y', shape: [2], dtype: 'float64' });
+    block.appendOp(new Op('cube', [x], [y]));
+
+    expect(() => verifyBlock(block, registryInferring([{ shape: [2], dtype: 'float16' }]))).toThrow(
+      /op #0 'cube': cube: the infer function of the op definition from plugin 'cube-plugin' returned .*dtype "float16"/,
+    );
+  });
+
+  it('accepts a result that matches the declared outputs', () => {
+    const block = new Program().globalBlock();
+    const x = block.createVar({ name: 'x', shape: [2], dtype: 'float64', isData: true });
+    const types = [
+      { shape: [2], dtype: 'float64' },
+      { shape: [], dtype: 'int32' },
+    ];
+
+    const [values, index] = new Builder(block, registryInferring(types, ['values', 'index'])).emit('cube', [x]);
+
+    expect(values!.shape).toEqual([2]);
+    expect(index!.dtype).toBe('int32');
+  });
+
+  it('names no plugin when called without one', () => {
+    const def: OpDef = { type: 'cube', kind: 'orig', inputs: ['x'], infer: () => undefined as never };
+
+    expect(() => inferOutputTypes(def, [{ shape: [2], dtype: 'float64' }], {})).toThrow(
+      'cube: the infer function of the op definition returned undefined: that is not an array.',
+    );
+  });
+});
+
 describe('printBlock', () => {
   it('prints inputs then one op per line', () => {
     const { block, b } = setup();
@@ -145,6 +251,78 @@ describe('NDArray', () => {
 
   it('rejects ragged input', () => {
     expect(() => NDArray.from([[1, 2], [3]], 'float64')).toThrow(/ragged at depth 1: expected shape \[2,2\]/);
+  });
+
+  const lossy: { case: string; value: unknown; dtype: 'int32' | 'bool'; shape?: number[]; message: string }[] = [
+    {
+      case: 'a number beyond int32',
+      value: 3e10,
+      dtype: 'int32',
+      message: 'Cannot convert to int32: the value at flat index 0 is 30000000000, which is outside the int32 range [-2147483648, 2147483647].',
+    },
+    { case: 'NaN into int32', value: [1, NaN], dtype: 'int32', message: 'the value at flat index 1 is NaN, which int32 cannot hold.' },
+    { case: 'Infinity into int32', value: [-Infinity], dtype: 'int32', message: 'the value at flat index 0 is -Infinity, which is outside the int32 range' },
+    {
+      case: 'a fraction into int32',
+      value: [[1, 2], [3, 1.7]],
+      dtype: 'int32',
+      message: 'Cannot convert to int32: the value at flat index 3 (index [1,1] of shape [2,2]) is 1.7, which is not an integer. Round the values first',
+    },
+    { case: 'one past the int32 maximum', value: [2147483648], dtype: 'int32', message: 'flat index 0 is 2147483648, which is outside the int32 range' },
+    { case: 'a fraction in a Float64Array', value: new Float64Array([0, 0.5]), dtype: 'int32', message: 'flat index 1 is 0.5, which is not an integer' },
+    {
+      case: 'a fraction in a Float32Array with a shape',
+      value: new Float32Array([1, 2, 3, 4, 5, 6.5]),
+      dtype: 'int32',
+      shape: [2, 3],
+      message: 'flat index 5 (index [1,2] of shape [2,3]) is 6.5, which is not an integer',
+    },
+    {
+      case: 'a 2 into bool',
+      value: [2, 0.5, -1],
+      dtype: 'bool',
+      message: 'Cannot convert to bool: the value at flat index 0 is 2, but bool takes only true/false or 0/1. Pass booleans',
+    },
+    { case: 'a fraction into bool', value: [1, 0.5], dtype: 'bool', message: 'flat index 1 is 0.5, but bool takes only true/false or 0/1' },
+    { case: 'a 255 byte into bool', value: new Uint8Array([0, 255]), dtype: 'bool', message: 'flat index 1 is 255, but bool takes only' },
+    { case: 'NaN into bool', value: NaN, dtype: 'bool', message: 'flat index 0 is NaN, but bool takes only' },
+    {
+      case: 'a fractional float64 NDArray into int32',
+      value: new NDArray('float64', [2], new Float64Array([4, -0.25])),
+      dtype: 'int32',
+      message: 'flat index 1 is -0.25, which is not an integer',
+    },
+  ];
+
+  it.each(lossy)('rejects $case', ({ value, dtype, shape, message }) => {
+    const convert = () => NDArray.from(value as NestedArray, dtype, shape);
+
+    expect(convert).toThrow(ArgumentError);
+    expect(convert).toThrow(message);
+  });
+
+  const exact: { case: string; value: unknown; dtype: 'int32' | 'bool'; stored: number[] }[] = [
+    { case: 'the int32 extremes', value: [-2147483648, 2147483647], dtype: 'int32', stored: [-2147483648, 2147483647] },
+    { case: 'integral floats into int32', value: new Float64Array([-3, 0, 7]), dtype: 'int32', stored: [-3, 0, 7] },
+    { case: 'booleans into int32', value: [true, false], dtype: 'int32', stored: [1, 0] },
+    { case: 'booleans into bool', value: [[true, false]], dtype: 'bool', stored: [1, 0] },
+    { case: '0 and 1 into bool', value: new Int32Array([0, 1, 1]), dtype: 'bool', stored: [0, 1, 1] },
+    { case: 'an int32 NDArray into bool', value: new NDArray('int32', [2], new Int32Array([1, 0])), dtype: 'bool', stored: [1, 0] },
+  ];
+
+  it.each(exact)('stores $case exactly', ({ value, dtype, stored }) => {
+    expect(Array.from(NDArray.from(value as NestedArray, dtype).data)).toEqual(stored);
+  });
+
+  it('keeps converting floats to float targets', () => {
+    expect(Array.from(NDArray.from([NaN, 1.7, 3e10], 'float64').data)).toEqual([NaN, 1.7, 3e10]);
+    expect(NDArray.from(new Float64Array([1e40]), 'float32').data[0]).toBe(Infinity);
+  });
+
+  it('rejects a BigInt64Array', () => {
+    expect(() => NDArray.from(new BigInt64Array(2) as never, 'float64')).toThrow(
+      'Cannot convert a BigInt64Array to float64; pass a typed array of Numbers, such as a Float64Array.',
+    );
   });
 
   it('rejects a typed array of the wrong size', () => {

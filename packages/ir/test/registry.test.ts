@@ -103,12 +103,102 @@ describe('registry.use', () => {
     {
       case: 'linearIn outside the inputs',
       plugin: { name: 'p', contract: 1, ops: [{ ...scaleP, type: 'cube_p', linearIn: [3] }] },
-      message: /'p'.*op 'cube_p' lists input 3 in linearIn/,
+      message: /'p'.*op 'cube_p' lists input 3 in linearIn, but it has inputs x \(indices 0 to 0\)\./,
     },
     {
       case: 'same name, other version',
       plugin: { name: 'base', version: '2.0.0', contract: 1 },
       message: /'base'.*already registered/,
+    },
+    {
+      case: 'ops that is not an array',
+      plugin: { name: 'p', contract: 1, ops: {} },
+      message: /'p': `ops` must be an array of op definitions, got an object\./,
+    },
+    {
+      case: 'an op definition that is null',
+      plugin: { name: 'p', contract: 1, ops: [null] },
+      message: /'p': an op definition has no type: got null\./,
+    },
+    {
+      case: 'outputs that is not a list of names',
+      plugin: { name: 'p', contract: 1, ops: [{ ...square, type: 'cube', outputs: 'out' }] },
+      message: /'p': op 'cube': outputs must be an array of output names \(strings\), got "out"\./,
+    },
+    ...(['orig2prim', 'prim2orig', 'linearize', 'transpose', 'vjp'] as const).map((kind) => ({
+      case: `a ${kind} table that is a string`,
+      plugin: { name: 'p', contract: 1, [kind]: 'oops' },
+      message: new RegExp(`'p': \`${kind}\` must be an object mapping op types to ${kind} rules, got "oops"\\.`),
+    })),
+    {
+      case: 'a rule table that is an array',
+      plugin: { name: 'p', contract: 1, vjp: [rule] },
+      message: /'p': `vjp` must be an object mapping op types to vjp rules, got \[a function\]\./,
+    },
+    {
+      case: 'a rule table that is a Map',
+      plugin: { name: 'p', contract: 1, linearize: new Map([['square_p', rule]]) },
+      message: /'p': `linearize` must be an object mapping op types to linearize rules, got a Map\./,
+    },
+    {
+      case: 'kernels that is not an object',
+      plugin: { name: 'p', contract: 1, kernels: 'cpu' },
+      message: /'p': `kernels` must be an object mapping backend names to kernel tables, got "cpu"\./,
+    },
+    {
+      case: 'a backend kernel table that is not an object',
+      plugin: { name: 'p', contract: 1, kernels: { cpu: [rule] } },
+      message: /'p': `kernels.cpu` must be an object mapping op types to cpu kernels, got \[a function\]\./,
+    },
+    {
+      case: 'providers that is not an object',
+      plugin: { name: 'p', contract: 1, providers: 'pkg' },
+      message: /'p': `providers` must be an object mapping rule kinds or 'kernel:<backend>' to package names, got "pkg"\./,
+    },
+    {
+      case: 'a provider under an unknown key',
+      plugin: { name: 'p', contract: 1, providers: { linearise: 'pkg' } },
+      message: /'p': providers has the key 'linearise'; use a rule kind \(orig2prim, .*\) or 'kernel:<backend>'\./,
+    },
+    {
+      case: 'a provider that is not a package name',
+      plugin: { name: 'p', contract: 1, providers: { vjp: 3 } },
+      message: /'p': providers\['vjp'\] must be a package name \(a non-empty string\), got 3\./,
+    },
+    {
+      case: 'a misspelled key',
+      plugin: { name: 'p', contract: 1, vjps: { square: rule } },
+      message: /'p': unknown key 'vjps'\. Check its spelling; the known keys are name, version, contract, override, ops, orig2prim, prim2orig, linearize, transpose, vjp, backends, kernels, providers\./,
+    },
+    {
+      case: 'backends that is a string',
+      plugin: { name: 'p', contract: 1, backends: 'gpu' },
+      message: /'p': `backends` must be an array of backend names \(non-empty strings\), got "gpu"\./,
+    },
+    {
+      case: 'an empty backend name',
+      plugin: { name: 'p', contract: 1, backends: ['webgpu', ''] },
+      message: /'p': backends\[1\] must be a backend name \(a non-empty string\), got ""\./,
+    },
+    {
+      case: 'linearIn that lists a name',
+      plugin: { name: 'p', contract: 1, ops: [{ ...scaleP, type: 'cube_p', linearIn: ['x'] }] },
+      message: /'p': op 'cube_p': linearIn must list input indices \(integers\), got "x"\./,
+    },
+    {
+      case: 'linearIn that is not an array',
+      plugin: { name: 'p', contract: 1, ops: [{ ...scaleP, type: 'cube_p', linearIn: 0 }] },
+      message: /'p': op 'cube_p': linearIn must be an array of input indices \(integers\), got 0\./,
+    },
+    {
+      case: 'a version that is a number',
+      plugin: { name: 'p', contract: 1, version: 2 },
+      message: /'p': `version` must be a string such as '1\.0\.0', got 2\./,
+    },
+    {
+      case: 'an override that is a string',
+      plugin: { name: 'p', contract: 1, override: 'yes' },
+      message: /'p': `override` must be true or false, got "yes"\./,
     },
   ];
 
@@ -117,6 +207,40 @@ describe('registry.use', () => {
 
     expect(() => registry.use(plugin as Plugin)).toThrow(PluginError);
     expect(() => registry.use(plugin as Plugin)).toThrow(message);
+  });
+
+  it('adds nothing from a plugin whose table is malformed', () => {
+    const registry = createRegistry([base]);
+    const bad = { name: 'typo', contract: 1, ops: [{ ...square, type: 'cube' }], backends: 'gpu' };
+
+    expect(() => registry.use(bad as unknown as Plugin)).toThrow(PluginError);
+    expect(registry.hasOp('cube')).toBe(false);
+    expect(registry.backends()).toEqual(['cpu']);
+  });
+
+  it('accepts every optional field when well formed', () => {
+    const registry = createRegistry([base]);
+    const full: Plugin = {
+      name: 'full',
+      version: '1.0.0',
+      contract: 1,
+      override: false,
+      ops: [{ ...scaleP, type: 'cube_p', outputs: ['out'] }, { ...square, type: 'cube' }],
+      orig2prim: { cube: rule },
+      prim2orig: { cube_p: rule },
+      linearize: { cube_p: rule },
+      transpose: { cube_p: rule },
+      vjp: { cube: rule },
+      backends: ['webgpu'],
+      kernels: { cpu: { cube: rule }, webgpu: {} },
+      providers: { vjp: 'full-vjp', 'kernel:webgpu': 'full-webgpu' },
+    };
+
+    registry.use(full);
+
+    expect(registry.rulePlugin('transpose', 'cube_p')).toBe('full');
+    expect(registry.hasKernel('cpu', 'cube')).toBe(true);
+    expect(registry.backends()).toEqual(['cpu', 'webgpu']);
   });
 
   it('leaves the registry unchanged after a rejected plugin', () => {

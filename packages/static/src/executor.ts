@@ -1,6 +1,10 @@
 import {
   ArgumentError,
+  Block,
   NDArray,
+  formatShape,
+  numel,
+  shapesEqual,
   type NestedArray,
   type Place,
   type Program,
@@ -44,7 +48,7 @@ export class Executor {
 
   /** Runs `program` and returns the fetched values. Throws when the place only runs asynchronously. */
   run(program: Program = defaultMainProgram(), options: RunOptions = {}): NDArray[] {
-    const result = this.start(program, options);
+    const result = this.start('run', program, options);
     if (result instanceof Promise) {
       throw new ArgumentError(`The '${this.place.backend}' place runs asynchronously; use runAsync().`);
     }
@@ -52,38 +56,107 @@ export class Executor {
   }
 
   async runAsync(program: Program = defaultMainProgram(), options: RunOptions = {}): Promise<NDArray[]> {
-    return this.start(program, options);
+    return this.start('runAsync', program, options);
   }
 
-  private start(program: Program, options: RunOptions): NDArray[] | Promise<NDArray[]> {
+  private start(api: string, program: Program, options: RunOptions): NDArray[] | Promise<NDArray[]> {
+    checkProgram(api, program);
     const block = program.globalBlock();
     const scope = options.scope ?? globalScope();
     const feed = new Map<string, NDArray>();
     for (const [name, value] of Object.entries(options.feed ?? {})) {
       if (!block.hasVar(name)) {
-        const dataVars = [...block.vars.values()].filter((v) => v.isData).map((v) => v.name);
-        throw new ArgumentError(`feed: the program has no var '${name}'. Its data vars: ${dataVars.join(', ') || '(none)'}.`);
+        throw new ArgumentError(`feed: the program has no var '${name}'. Its data vars: ${dataVarNames(block)}.`);
       }
-      const v = block.var(name);
-      let array: NDArray;
-      try {
-        array = value instanceof NDArray ? value : NDArray.from(value, v.dtype);
-      } catch (e) {
-        throw new ArgumentError(`feed '${name}': ${(e as Error).message}`);
-      }
-      if (array.shape.join(',') !== v.shape.join(',')) {
-        throw new ArgumentError(`feed '${name}': got shape [${array.shape}], the var is ${v.dtype}[${v.shape}].`);
-      }
-      feed.set(name, array.dtype === v.dtype ? array : NDArray.from(array, v.dtype));
+      feed.set(name, feedArray(block.var(name), value));
     }
-    const fetch = (options.fetchList ?? []).map((f, i) => {
+    const fetchList: unknown = options.fetchList ?? [];
+    if (!Array.isArray(fetchList)) {
+      throw new ArgumentError(
+        `fetchList must be an array of vars or var names, got ${describeValue(fetchList)}; for one value pass [y] or ['y'].`,
+      );
+    }
+    const fetch = fetchList.map((f: unknown, i) => {
       if (typeof f === 'string') return block.var(f);
       if (!f || typeof f !== 'object' || !('block' in f)) throw new ArgumentError(`fetchList[${i}] must be a var or a var name.`);
-      if (f.block !== block) throw new ArgumentError(`fetchList[${i}] ('${f.name}') belongs to another program.`);
-      return f;
+      const v = f as Var;
+      if (v.block !== block) throw new ArgumentError(`fetchList[${i}] ('${v.name}') belongs to another program.`);
+      return v;
     });
     for (const hook of hooks.get(program) ?? []) hook(scope);
     this.runs++;
     return this.place.run({ block, registry: registryOf(program), scope, feed, fetch });
   }
+}
+
+/** Throws unless `program` is a Program; a Block is the likely mistake, so it gets its own message. */
+function checkProgram(api: string, program: unknown): void {
+  if (typeof (program as Program | null)?.globalBlock === 'function') return;
+  if (program instanceof Block) {
+    throw new ArgumentError(
+      `Executor.${api} takes a Program (e.g. main), not a block. Pass the program that holds the block: ${api}(block.program, ...).`,
+    );
+  }
+  throw new ArgumentError(`Executor.${api} takes a Program (e.g. main), got ${describeValue(program)}.`);
+}
+
+function dataVarNames(block: Block): string {
+  const names = [...block.vars.values()].filter((v) => v.isData).map((v) => v.name);
+  return names.join(', ') || '(none)';
+}
+
+/**
+ * Converts the feed value for `v` to an NDArray of `v`'s dtype and shape. Only data vars and
+ * persistable vars can be fed: the place would ignore a feed for a var that an op computes.
+ * A flat typed array of `v`'s size takes `v`'s shape, which is how a value with a 0-sized dim is fed.
+ */
+function feedArray(v: Var, value: FeedValue): NDArray {
+  const name = v.name;
+  const varType = `${v.dtype}${formatShape(v.shape)}`;
+  if (!v.isData && !v.persistable) {
+    const producer = v.block.ops.find((op) => op.outputs.includes(v));
+    const reason = producer ? `is computed by op '${producer.type}'` : 'is neither a data var nor persistable';
+    throw new ArgumentError(
+      `feed '${name}': the var ${reason}, so a feed for it would be ignored. Only data vars (and persistable vars, ` +
+        `whose feed replaces their scope value for the run) can be fed. Its data vars: ${dataVarNames(v.block)}.`,
+    );
+  }
+  const isFlat = ArrayBuffer.isView(value) && !(value instanceof DataView);
+  if (isFlat) {
+    const length = (value as TypedArray).length;
+    if (length !== numel(v.shape)) {
+      throw new ArgumentError(
+        `feed '${name}': got a typed array of ${length} elements (shape [${length}]), but the var is ${varType}, ` +
+          `which has ${numel(v.shape)} elements. Pass ${numel(v.shape)} values.`,
+      );
+    }
+  }
+  let array: NDArray;
+  try {
+    if (value instanceof NDArray) array = value;
+    else if (isFlat) array = NDArray.from(value as TypedArray, v.dtype, v.shape);
+    else array = NDArray.from(value, v.dtype);
+  } catch (e) {
+    throw new ArgumentError(`feed '${name}': ${(e as Error).message}`);
+  }
+  if (!shapesEqual(array.shape, v.shape)) {
+    throw new ArgumentError(`feed '${name}': got shape [${array.shape}], the var is ${v.dtype}[${v.shape}]. Pass a value of shape ${formatShape(v.shape)}.`);
+  }
+  if (array.dtype === v.dtype) return array;
+  try {
+    return NDArray.from(array, v.dtype);
+  } catch (e) {
+    throw new ArgumentError(`feed '${name}': ${(e as Error).message}`);
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') {
+    const className: unknown = value.constructor?.name;
+    return typeof className === 'string' && className !== 'Object' ? `a ${className}` : 'an object';
+  }
+  return `a ${typeof value}`;
 }

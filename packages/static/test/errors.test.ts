@@ -1,12 +1,26 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MissingRuleError, PrimNotLoweredError, Program, Scope, ShapeError, createRegistry } from '@primgrad/ir';
+import { ArgumentError, MissingRuleError, NDArray, PrimNotLoweredError, Program, Scope, ShapeError, createRegistry } from '@primgrad/ir';
 import { origOpsPlugin } from '@primgrad/orig-ops';
 import { primOpsPlugin } from '@primgrad/prim-ops';
 import { orig2primRulesPlugin } from '@primgrad/orig2prim-rules';
 import { linearizeRulesPlugin } from '@primgrad/linearize-rules';
 import { transposeRulesPlugin } from '@primgrad/transpose-rules';
 import { CPUPlace, backendCpuPlugin } from '@primgrad/backend-cpu';
-import { Executor, add, data, disablePrim, enablePrim, gradients, prim2orig, programGuard, tanh } from '../src/index.js';
+import {
+  Executor,
+  add,
+  createParameter,
+  data,
+  disablePrim,
+  enablePrim,
+  gradients,
+  mul,
+  prim2orig,
+  programGuard,
+  scale,
+  tanh,
+  type RunOptions,
+} from '../src/index.js';
 
 const forwardOnly = [origOpsPlugin, primOpsPlugin, orig2primRulesPlugin, linearizeRulesPlugin, backendCpuPlugin];
 const full = createRegistry([...forwardOnly, transposeRulesPlugin]);
@@ -109,5 +123,119 @@ describe('gradients arguments', () => {
 
   it('prim2orig rejects a program', () => {
     expect(() => prim2orig(new Program() as never)).toThrow('prim2orig takes a block, e.g. prim2orig(main.block(0)); got Program.');
+  });
+});
+
+describe('executor arguments', () => {
+  // x is a data var, k an int32 data var, w a parameter, and scale_0 an op output.
+  function scaled() {
+    return build(() => {
+      const x = data('x', [2, 3], 'float64');
+      data('k', [2], 'int32');
+      const w = createParameter([2, 3], 'float64', { name: 'w' });
+      const y = scale(x, 2);
+      return { y, z: mul(y, w) };
+    });
+  }
+
+  const rejected: { case: string; target?: 'block' | 'number'; options: (y: unknown) => RunOptions; message: string }[] = [
+    {
+      case: 'a feed for an op output',
+      options: (y) => ({ feed: { x: new Float64Array(6), scale_0: new Float64Array(6) }, fetchList: [y as never] }),
+      message:
+        "feed 'scale_0': the var is computed by op 'scale', so a feed for it would be ignored. Only data vars (and " +
+        'persistable vars, whose feed replaces their scope value for the run) can be fed. Its data vars: x, k.',
+    },
+    {
+      case: 'a typed array of the wrong length',
+      options: (y) => ({ feed: { x: new Float64Array(5) }, fetchList: [y as never] }),
+      message: "feed 'x': got a typed array of 5 elements (shape [5]), but the var is float64[2,3], which has 6 elements. Pass 6 values.",
+    },
+    {
+      case: 'a fraction fed to an int32 var',
+      options: (y) => ({ feed: { x: new Float64Array(6), k: [1, 1.5] }, fetchList: [y as never] }),
+      message: "feed 'k': Cannot convert to int32: the value at flat index 1 is 1.5, which is not an integer.",
+    },
+    {
+      case: 'a fractional NDArray fed to an int32 var',
+      options: (y) => ({ feed: { x: new Float64Array(6), k: NDArray.from([2, 0.5], 'float64') }, fetchList: [y as never] }),
+      message: "feed 'k': Cannot convert to int32: the value at flat index 1 is 0.5, which is not an integer.",
+    },
+    {
+      case: 'a fetchList that is one var',
+      options: (y) => ({ feed: { x: new Float64Array(6) }, fetchList: y as never }),
+      message: 'fetchList must be an array of vars or var names, got a Var; for one value pass [y] or [\'y\'].',
+    },
+    {
+      case: 'a fetchList that is one name',
+      options: () => ({ feed: { x: new Float64Array(6) }, fetchList: 'scale_0' as never }),
+      message: 'fetchList must be an array of vars or var names, got "scale_0";',
+    },
+    {
+      case: 'a block in place of the program',
+      target: 'block',
+      options: (y) => ({ feed: { x: new Float64Array(6) }, fetchList: [y as never] }),
+      message: 'Executor.run takes a Program (e.g. main), not a block. Pass the program that holds the block: run(block.program, ...).',
+    },
+    {
+      case: 'a number in place of the program',
+      target: 'number',
+      options: () => ({}),
+      message: 'Executor.run takes a Program (e.g. main), got a number.',
+    },
+  ];
+
+  it.each(rejected)('rejects $case', ({ target, options, message }) => {
+    const { main, result } = scaled();
+    const programs = { block: main.globalBlock(), number: 42 };
+    const program = target === undefined ? main : programs[target];
+    const run = () => new Executor(new CPUPlace()).run(program as Program, { ...options(result.y), scope: new Scope() });
+
+    expect(run).toThrow(ArgumentError);
+    expect(run).toThrow(message);
+  });
+
+  it('rejects a block in runAsync too', async () => {
+    const { main } = scaled();
+
+    await expect(new Executor(new CPUPlace()).runAsync(main.globalBlock() as never)).rejects.toThrow(
+      'Executor.runAsync takes a Program (e.g. main), not a block.',
+    );
+  });
+
+  it('views a flat typed array with the var shape', () => {
+    const { main, result } = scaled();
+    const x = Float64Array.from([1, 2, 3, 4, 5, 6]);
+
+    const [y] = new Executor(new CPUPlace()).run(main, { feed: { x, w: new Float64Array(6) }, fetchList: [result.y], scope: new Scope() });
+
+    expect(y!.shape).toEqual([2, 3]);
+    expect(y!.toNested()).toEqual([[2, 4, 6], [8, 10, 12]]);
+  });
+
+  it.each([
+    { shape: [0, 3], values: [] as number[], expected: [] as unknown },
+    { shape: [], values: [5], expected: 10 },
+    { shape: [3, 1], values: [1, 2, 3], expected: [[2], [4], [6]] },
+  ])('feeds a typed array of shape $shape', ({ shape, values, expected }) => {
+    const { main, result } = build(() => scale(data('x', shape, 'float64'), 2));
+
+    const [y] = new Executor(new CPUPlace()).run(main, { feed: { x: Float64Array.from(values) }, fetchList: [result], scope: new Scope() });
+
+    expect(y!.shape).toEqual(shape);
+    expect(y!.toNested()).toEqual(expected);
+  });
+
+  it('accepts a feed for a persistable var', () => {
+    const { main, result } = scaled();
+    const w = Float64Array.from([1, 0, -1, 2, 0.5, 3]);
+
+    const [z] = new Executor(new CPUPlace()).run(main, {
+      feed: { x: Float64Array.from([1, 1, 1, 1, 1, 1]), w },
+      fetchList: [result.z],
+      scope: new Scope(),
+    });
+
+    expect(Array.from(z!.data)).toEqual([2, 0, -2, 4, 1, 6]);
   });
 });

@@ -156,7 +156,10 @@ describe('binary op semantics', () => {
 });
 
 const UNARY_SHAPES: Shape[] = [[], [1], [5], [2, 3], [1, 4, 1], [2, 0, 3], [3, 2, 2, 2]];
-const UNARY: { op: string; f: (a: number) => number; lo?: number; hi?: number }[] = [
+/** A tolerance per dtype for references that round differently from the kernel: 1 ulp in float32, a few in float64. */
+const ULPS = (dtype: DType) => (dtype === 'float32' ? { rtol: 1.2e-7 } : { rtol: 1e-15 });
+
+const UNARY: { op: string; f: (a: number) => number; lo?: number; hi?: number; tol?: typeof ULPS }[] = [
   { op: 'neg', f: (a) => -a },
   { op: 'exp', f: (a) => Math.exp(a) },
   { op: 'log', f: (a) => Math.log(a), lo: 0.01, hi: 5 },
@@ -165,17 +168,20 @@ const UNARY: { op: string; f: (a: number) => number; lo?: number; hi?: number }[
   { op: 'sin', f: (a) => Math.sin(a), lo: -7, hi: 7 },
   { op: 'cos', f: (a) => Math.cos(a), lo: -7, hi: 7 },
   { op: 'abs', f: (a) => (a < 0 ? -a : a) },
+  // The textbook formula, which overflows nowhere in this range; the kernel switches form at 0.
+  { op: 'sigmoid', f: (a) => 1 / (1 + Math.exp(-a)), lo: -20, hi: 20, tol: ULPS },
+  { op: 'relu', f: (a) => (a > 0 ? a : 0) },
   { op: 'assign', f: (a) => a },
 ];
 
 describe('unary ops', () => {
-  for (const { op, f, lo = -2, hi = 2 } of UNARY) {
+  for (const { op, f, lo = -2, hi = 2, tol } of UNARY) {
     for (const dtype of FLOAT_DTYPES) {
       for (const shape of UNARY_SHAPES) {
         it(`${op} ${dtype} [${shape}]`, () => {
           const x = testData(numelOf(shape), dtype, 3, lo, hi);
           const out = runOp(op, [{ shape, dtype, data: x }]);
-          expectArray(out, x.map((v) => roundTo(f(v), dtype)), shape, dtype);
+          expectArray(out, x.map((v) => roundTo(f(v), dtype)), shape, dtype, tol?.(dtype));
         });
       }
     }
@@ -187,6 +193,21 @@ describe('unary ops', () => {
     expectArray(runOp('sqrt', [x]), [0, NaN, Infinity, NaN], [4], 'float64');
     expectArray(runOp('exp', [x]), [1, Math.exp(-1), Infinity, 0], [4], 'float64');
     expectArray(runOp('exp', [{ shape: [], dtype: 'float32', data: [100] }]), [Infinity], [], 'float32');
+  });
+
+  it('sigmoid is finite and exact for large magnitudes', () => {
+    const x = { shape: [8], dtype: 'float64' as const, data: [-1000, -40, 0, 40, 1000, NaN, -Infinity, Infinity] };
+    const tiny = Math.exp(-40);
+    expectArray(runOp('sigmoid', [x]), [0, tiny / (1 + tiny), 0.5, 1 / (1 + tiny), 1, NaN, 0, 1], [8], 'float64', { rtol: 1e-15 });
+    expectArray(runOp('sigmoid', [{ shape: [2], dtype: 'float32', data: [-200, 200] }]), [0, 1], [2], 'float32');
+  });
+
+  it('relu maps 0, -0 and -Infinity to 0 and keeps NaN', () => {
+    const x = { shape: [5], dtype: 'float64' as const, data: [0, -0, -Infinity, Infinity, NaN] };
+    const out = runOp('relu', [x]);
+
+    expectArray(out, [0, 0, 0, Infinity, NaN], [5], 'float64');
+    expect(Object.is(out.data[1], 0)).toBe(true);
   });
 
   for (const dtype of ['int32', 'bool'] as DType[]) {

@@ -82,6 +82,70 @@ describe('reduce_sum and reduce_mean', () => {
   });
 });
 
+/** True when every reduced axis of `shape` has elements, so a maximum exists. */
+const hasMaximum = (shape: Shape, axis: readonly number[] | null): boolean =>
+  (axis === null ? shape.map((_, i) => i) : axis.map((a) => (a < 0 ? a + shape.length : a))).every((a) => shape[a]! > 0);
+
+describe('reduce_max and logsumexp', () => {
+  for (const dtype of FLOAT_DTYPES) {
+    for (const [shape, axes] of CASES) {
+      for (const axis of axes) {
+        for (const keepdim of [false, true]) {
+          const label = `${dtype} [${shape}] axis ${JSON.stringify(axis)}${keepdim ? ' keepdim' : ''}`;
+          const x = testData(numelOf(shape), dtype, 83, -3, 3);
+          if (hasMaximum(shape, axis)) {
+            it(`reduce_max ${label}`, () => {
+              const ref = refReduce(x, shape, axis, keepdim, (v) => Math.max(...v));
+              const out = runOp('reduce_max', [{ shape, dtype, data: x }], { axis, keepdim });
+              expectArray(out, ref.data, ref.shape, dtype);
+            });
+          }
+          it(`logsumexp ${label}`, () => {
+            // The direct formula is safe for elements in [-3, 3]; an empty group gives log(0) = -Infinity.
+            const ref = refReduce(x, shape, axis, keepdim, (v) => Math.log(sum(v.map(Math.exp))));
+            const out = runOp('logsumexp', [{ shape, dtype, data: x }], { axis, keepdim });
+            expectArray(out, ref.data.map((v) => roundTo(v, dtype)), ref.shape, dtype, dtype === 'float32' ? { rtol: 2e-7, atol: 1e-7 } : { rtol: 1e-14, atol: 1e-15 });
+          });
+        }
+      }
+    }
+  }
+
+  it('reduce_max propagates NaN and handles infinities', () => {
+    const out = runOp('reduce_max', [{ shape: [4, 2], dtype: 'float64', data: [NaN, 1, 2, NaN, -Infinity, -Infinity, -Infinity, Infinity] }], {
+      axis: [1],
+      keepdim: false,
+    });
+
+    expectArray(out, [NaN, NaN, -Infinity, Infinity], [4], 'float64');
+  });
+
+  it('reduce_max rejects an empty reduced axis', () => {
+    expect(() => runOp('reduce_max', [{ shape: [0, 2], dtype: 'float64', data: [] }], { axis: [0], keepdim: false })).toThrow(
+      /reduce_max: axis 0 has size 0, and the maximum of no elements is undefined/,
+    );
+  });
+
+  it('logsumexp of large values does not overflow', () => {
+    const out = runOp('logsumexp', [{ shape: [2, 3], dtype: 'float64', data: [1000, 1001, 1002, -1000, -1000, -1000] }], { axis: [1], keepdim: false });
+
+    expectArray(out, [1002 + Math.log(1 + Math.exp(-1) + Math.exp(-2)), -1000 + Math.log(3)], [2], 'float64', { rtol: 1e-15 });
+  });
+
+  it('logsumexp with -Infinity, +Infinity and NaN elements', () => {
+    const data = [-Infinity, 0, Math.log(3), -Infinity, -Infinity, -Infinity, Infinity, 0, 1, NaN, 0, 1];
+    const out = runOp('logsumexp', [{ shape: [4, 3], dtype: 'float64', data }], { axis: [1], keepdim: false });
+
+    expectArray(out, [Math.log(4), -Infinity, Infinity, NaN], [4], 'float64', { rtol: 1e-15 });
+  });
+
+  it('logsumexp in float32 near the float32 overflow of exp', () => {
+    const out = runOp('logsumexp', [{ shape: [2], dtype: 'float32', data: [100, 100] }], { axis: null, keepdim: false });
+
+    expect(out.item()).toBe(Math.fround(100 + Math.log(2)));
+  });
+});
+
 describe('p_norm', () => {
   for (const dtype of FLOAT_DTYPES) {
     for (const porder of [1, 2, 3, 0.5, 7.5]) {

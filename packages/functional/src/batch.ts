@@ -9,8 +9,8 @@ import {
   PrimgradError,
   Program,
   formatShape,
+  intAttr,
   intListAttr,
-  isFloatDType,
   shapeAttr,
   shapesEqual,
   type Block,
@@ -18,7 +18,7 @@ import {
   type Registry,
   type Var,
 } from '@primgrad/ir';
-import { addP, broadcastP, matmulP, mulP, reduceSumP, reshapeP, transposeP } from '@primgrad/prim-ops';
+import { broadcastP, concatP, matmulP, padP, reduceSumP, reshapeP, sliceP, transposeP } from '@primgrad/prim-ops';
 
 /**
  * Emits the batched form of `op`. `inputs` are the op's inputs in the batched program; those
@@ -88,31 +88,32 @@ export const batchRules: Readonly<Record<string, BatchRule>> = {
   },
   transpose_p: (b, op, [x]) => [transposeP(b, x!, [0, ...shiftAxes(intListAttr(op.type, op.attrs, 'perm'))])],
   reduce_sum_p: (b, op, [x]) => [reduceSumP(b, x!, shiftAxes(intListAttr(op.type, op.attrs, 'axis')), op.attrs.keepdim === true)],
+  concat_p: (b, op, inputs, batched, size) => {
+    const parts = inputs.map((v, i) => (batched[i] ? v : broadcastP(b, v, [size, ...v.shape])));
+    return [concatP(b, parts, intAttr(op.type, op.attrs, 'axis') + 1)];
+  },
+  // The batch axis is kept whole: start 0, end size, step 1.
+  slice_p: (b, op, [x], _batched, size) => {
+    const bounds = (name: string): number[] => intListAttr(op.type, op.attrs, name);
+    return [sliceP(b, x!, [0, ...bounds('starts')], [size, ...bounds('ends')], [1, ...bounds('steps')])];
+  },
+  // The batch axis gets no padding.
+  pad_p: (b, op, [x]) => {
+    const counts = (name: string): number[] => [0, ...intListAttr(op.type, op.attrs, name)];
+    return [padP(b, x!, counts('before'), counts('after'), counts('interior'))];
+  },
 };
 
-/** Emits a constant [size, 1, ..., 1] of rank `rank` that is 1 at batch element `index` and 0 elsewhere. */
-function oneHot(b: Builder, index: number, size: number, rank: number, dtype: Var['dtype']): Var {
-  const values = new Array<number>(size).fill(0);
-  values[index] = 1;
-  return b.emit1('assign_value', [], { shape: [size, ...new Array<number>(rank - 1).fill(1)], dtype, values });
-}
-
-/** Element `index` of the batch axis of `v`, as a masked sum, because prims have no slice. */
-function takeElement(b: Builder, v: Var, index: number, size: number): Var {
-  const mask = broadcastP(b, oneHot(b, index, size, v.shape.length, v.dtype), v.shape);
-  return reduceSumP(b, mulP(b, v, mask), [0], false);
+/** Element `index` of the batch axis of `v`, without that axis. */
+function takeElement(b: Builder, v: Var, index: number): Var {
+  const [, ...shape] = v.shape;
+  const element = sliceP(b, v, [index, ...shape.map(() => 0)], [index + 1, ...shape], v.shape.map(() => 1));
+  return reshapeP(b, element, shape);
 }
 
 /** Stacks `parts` along a new leading batch axis. */
-function stack(b: Builder, parts: readonly Var[], size: number): Var {
-  let sum: Var | null = null;
-  for (let index = 0; index < parts.length; index++) {
-    const part = parts[index]!;
-    const target = [size, ...part.shape];
-    const term = mulP(b, broadcastP(b, part, target), broadcastP(b, oneHot(b, index, size, target.length, part.dtype), target));
-    sum = sum ? addP(b, sum, term) : term;
-  }
-  return sum!;
+function stack(b: Builder, parts: readonly Var[]): Var {
+  return concatP(b, parts.map((part) => reshapeP(b, part, [1, ...part.shape])), 0);
 }
 
 /**
@@ -120,19 +121,14 @@ function stack(b: Builder, parts: readonly Var[], size: number): Var {
  * inside the same program, and the results are stacked.
  */
 const unrollPerElement: BatchRule = (b, op, inputs, batched, size) => {
-  // NOTE: this fallback emits the op `size` times, plus masks. A third-party linear prim still runs
-  // in one execution, but its work grows with the batch until a rule is passed in options.batchRules.
-  inputs.forEach((v, i) => {
-    if (batched[i] && !isFloatDType(v.dtype)) {
-      throw new BatchRuleError(op.type, `it has no batching rule, and input ${i} ('${v.name}') is ${v.dtype}, which the per-element fallback cannot slice.`);
-    }
-  });
+  // NOTE: this fallback emits the op `size` times. A third-party linear prim still runs in one
+  // execution, but its work grows with the batch until a rule is passed in options.batchRules.
   const perElement: Var[][] = [];
   for (let index = 0; index < size; index++) {
-    const args = inputs.map((v, i) => (batched[i] ? takeElement(b, v, index, size) : v));
+    const args = inputs.map((v, i) => (batched[i] ? takeElement(b, v, index) : v));
     perElement.push(b.emit(op.type, args, op.attrs));
   }
-  return op.outputs.map((_, j) => stack(b, perElement.map((outs) => outs[j]!), size));
+  return op.outputs.map((_, j) => stack(b, perElement.map((outs) => outs[j]!)));
 };
 
 function checkBatched(op: Op, results: unknown, size: number, rule: string): Var[] {

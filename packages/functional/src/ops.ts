@@ -8,9 +8,13 @@ import {
   broadcastToTensor,
   castTensor,
   compare,
+  concatTensor,
   normTensor,
+  padTensor,
   reduction,
   reshapeTensor,
+  sliceTensor,
+  softmaxTensor,
   transposeTensor,
   unary,
   whereTensor,
@@ -36,6 +40,10 @@ export const sqrt = (x: Tensor): Tensor => unary('sqrt', x);
 export const sin = (x: Tensor): Tensor => unary('sin', x);
 export const cos = (x: Tensor): Tensor => unary('cos', x);
 export const abs = (x: Tensor): Tensor => unary('abs', x);
+/** The logistic sigmoid 1 / (1 + exp(-x)), without overflow for large |x|. */
+export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x);
+/** max(x, 0), whose derivative at 0 is 0. */
+export const relu = (x: Tensor): Tensor => unary('relu', x);
 
 /** x where `condition` is true, else y; the three broadcast together. */
 export const where = (condition: Operand, x: Operand, y: Operand): Tensor => whereTensor(condition, x, y);
@@ -44,6 +52,14 @@ export const where = (condition: Operand, x: Operand, y: Operand): Tensor => whe
 export const sum = (x: Tensor, axis: Axis = null, keepdim = false): Tensor => reduction('sum', x, axis, keepdim);
 /** The mean over `axis` (every axis when null or absent). */
 export const mean = (x: Tensor, axis: Axis = null, keepdim = false): Tensor => reduction('mean', x, axis, keepdim);
+/** The maximum over `axis` (every axis when null or absent); tied maxima share the derivative evenly. */
+export const max = (x: Tensor, axis: Axis = null, keepdim = false): Tensor => reduction('max', x, axis, keepdim);
+/** log(sum(exp(x))) over `axis` (every axis when null or absent), without overflow. */
+export const logsumexp = (x: Tensor, axis: Axis = null, keepdim = false): Tensor => reduction('logsumexp', x, axis, keepdim);
+/** exp(x) / sum(exp(x)) along `axis`, without overflow. */
+export const softmax = (x: Tensor, axis = -1): Tensor => softmaxTensor('softmax', x, axis);
+/** x - logsumexp(x) along `axis`, without overflow. */
+export const logSoftmax = (x: Tensor, axis = -1): Tensor => softmaxTensor('logSoftmax', x, axis);
 /** The p-norm over `axis` (every element when null or absent); p = 2 is the Euclidean or Frobenius norm. */
 export const norm = (x: Tensor, p = 2, axis: Axis = null, keepdim = false): Tensor => normTensor(x, p, axis, keepdim);
 
@@ -53,6 +69,19 @@ export const reshape = (x: Tensor, shape: readonly number[]): Tensor => reshapeT
 export const transpose = (x: Tensor, perm?: readonly number[]): Tensor => transposeTensor(x, perm);
 export const broadcastTo = (x: Tensor, shape: readonly number[]): Tensor => broadcastToTensor(x, shape);
 export const cast = (x: Tensor, dtype: DType): Tensor => castTensor(x, dtype);
+/** Joins `xs` along `axis` (default 0); their other dims must agree. Constants take the first tensor's dtype. */
+export const concat = (xs: readonly Operand[], axis = 0): Tensor => concatTensor(xs, axis);
+/** numpy's `x[start:end:step]` on each of `axes`; null means the start or end of the axis, steps are positive. */
+export const slice = (
+  x: Tensor,
+  axes: readonly number[],
+  starts: readonly (number | null)[],
+  ends: readonly (number | null)[],
+  steps?: readonly number[],
+): Tensor => sliceTensor(x, axes, starts, ends, steps);
+/** x with `before[i]` zeros before, `after[i]` after and `interior[i]` between the elements of axis i. */
+export const pad = (x: Tensor, before: readonly number[], after: readonly number[], interior?: readonly number[]): Tensor =>
+  padTensor(x, before, after, interior);
 
 export const equal = (x: Operand, y: Operand): Tensor => compare('equal', x, y);
 export const notEqual = (x: Operand, y: Operand): Tensor => compare('notEqual', x, y);

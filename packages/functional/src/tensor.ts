@@ -17,6 +17,7 @@ import {
   type Var,
 } from '@primgrad/ir';
 import * as native from '@primgrad/orig-ops';
+import { resolveIndex, type Index } from './indexing.js';
 
 /** One tracing of a function: the block its ops go into, and whether tracing is still running. */
 export class Trace {
@@ -127,6 +128,14 @@ export class Tensor {
   abs(): Tensor {
     return unary('abs', this);
   }
+  /** Applies the logistic sigmoid 1 / (1 + exp(-x)), without overflow for large |x|. */
+  sigmoid(): Tensor {
+    return unary('sigmoid', this);
+  }
+  /** Applies relu, max(x, 0), whose derivative at 0 is 0. */
+  relu(): Tensor {
+    return unary('relu', this);
+  }
   /** Sums over `axis` (every axis when null or absent). */
   sum(axis: Axis = null, keepdim = false): Tensor {
     return reduction('sum', this, axis, keepdim);
@@ -134,6 +143,22 @@ export class Tensor {
   /** Averages over `axis` (every axis when null or absent). */
   mean(axis: Axis = null, keepdim = false): Tensor {
     return reduction('mean', this, axis, keepdim);
+  }
+  /** Takes the maximum over `axis` (every axis when null or absent); tied maxima share the derivative evenly. */
+  max(axis: Axis = null, keepdim = false): Tensor {
+    return reduction('max', this, axis, keepdim);
+  }
+  /** Computes log(sum(exp(x))) over `axis` (every axis when null or absent), without overflow. */
+  logsumexp(axis: Axis = null, keepdim = false): Tensor {
+    return reduction('logsumexp', this, axis, keepdim);
+  }
+  /** Computes exp(x) / sum(exp(x)) along `axis`, without overflow. */
+  softmax(axis = -1): Tensor {
+    return softmaxTensor('softmax', this, axis);
+  }
+  /** Computes x - logsumexp(x) along `axis`, without overflow. */
+  logSoftmax(axis = -1): Tensor {
+    return softmaxTensor('logSoftmax', this, axis);
   }
   /** Computes the p-norm over `axis` (every element when null or absent); p = 2 is the Euclidean or Frobenius norm. */
   norm(p = 2, axis: Axis = null, keepdim = false): Tensor {
@@ -152,6 +177,25 @@ export class Tensor {
   }
   cast(dtype: DType): Tensor {
     return castTensor(this, dtype);
+  }
+  /**
+   * Takes numpy's `x[start:end:step]` on each of `axes`: negative starts and ends count from the
+   * end, out-of-range ones are clamped, null means the start or end of the axis, steps are positive.
+   */
+  slice(axes: readonly number[], starts: readonly (number | null)[], ends: readonly (number | null)[], steps?: readonly number[]): Tensor {
+    return sliceTensor(this, axes, starts, ends, steps);
+  }
+  /** Adds `before[i]` zeros before, `after[i]` after and `interior[i]` between the elements of axis i. */
+  pad(before: readonly number[], after: readonly number[], interior?: readonly number[]): Tensor {
+    return padTensor(this, before, after, interior);
+  }
+  /**
+   * Indexes with one index per axis (missing trailing ones select the whole axis): an int
+   * (negative counts from the end) drops its axis, a range [start, stop] or { start, stop, step }
+   * with a positive step keeps it, null keeps all of it. `x.get(0)` is numpy's `x[0]`.
+   */
+  get(...index: Index[]): Tensor {
+    return getTensor(this, index);
   }
   equal(y: Operand): Tensor {
     return compare('equal', this, y);
@@ -307,6 +351,8 @@ const UNARY_EMITTERS = {
   sin: native.sin,
   cos: native.cos,
   abs: native.abs,
+  sigmoid: native.sigmoid,
+  relu: native.relu,
 } as const;
 
 export function unary(type: keyof typeof UNARY_EMITTERS, x: Tensor): Tensor {
@@ -356,10 +402,75 @@ export function requireTensor(op: string, x: unknown, name: string): Tensor {
   return x;
 }
 
-export function reduction(op: 'sum' | 'mean', x: Tensor, axis: Axis, keepdim: boolean): Tensor {
+const REDUCTION_EMITTERS = {
+  sum: native.reduceSum,
+  mean: native.reduceMean,
+  max: native.reduceMax,
+  logsumexp: native.logsumexp,
+} as const;
+
+export function reduction(op: keyof typeof REDUCTION_EMITTERS, x: Tensor, axis: Axis, keepdim: boolean): Tensor {
   const trace = traceOf(op, [requireTensor(op, x, 'x')]);
-  const emit = op === 'sum' ? native.reduceSum : native.reduceMean;
-  return wrap(trace, emit(trace.builder, x.variable, axis, keepdim));
+  return wrap(trace, REDUCTION_EMITTERS[op](trace.builder, x.variable, axis, keepdim));
+}
+
+export function softmaxTensor(op: 'softmax' | 'logSoftmax', x: Tensor, axis: number): Tensor {
+  const trace = traceOf(op, [requireTensor(op, x, 'x')]);
+  const emit = op === 'softmax' ? native.softmax : native.logSoftmax;
+  return wrap(trace, emit(trace.builder, x.variable, axis));
+}
+
+/** Joins `xs` along `axis`. Constants among them take the dtype of the first tensor. */
+export function concatTensor(xs: readonly Operand[], axis: number): Tensor {
+  if (!Array.isArray(xs) || xs.length === 0) {
+    throw new ArgumentError(`concat: 'xs' must be a non-empty array of tensors, got ${Array.isArray(xs) ? 'an empty array' : describeValue(xs)}.`);
+  }
+  const trace = traceOf('concat', xs);
+  const dtype = operandDType(xs);
+  const vars = xs.map((x, i) => operandVar('concat', trace, x, dtype, `xs[${i}]`));
+  return wrap(trace, native.concat(trace.builder, vars, axis));
+}
+
+export function sliceTensor(
+  x: Tensor,
+  axes: readonly number[],
+  starts: readonly (number | null)[],
+  ends: readonly (number | null)[],
+  steps?: readonly number[],
+): Tensor {
+  const trace = traceOf('slice', [requireTensor('slice', x, 'x')]);
+  return wrap(trace, native.slice(trace.builder, x.variable, axes, starts, ends, steps));
+}
+
+export function padTensor(x: Tensor, before: readonly number[], after: readonly number[], interior?: readonly number[]): Tensor {
+  const trace = traceOf('pad', [requireTensor('pad', x, 'x')]);
+  return wrap(trace, native.pad(trace.builder, x.variable, before, after, interior));
+}
+
+/** Implements `x.get(...index)` as one slice over every axis, then a reshape that drops the axes indexed by an int. */
+export function getTensor(x: Tensor, index: readonly Index[]): Tensor {
+  const trace = traceOf('get', [requireTensor('get', x, 'x')]);
+  if (index.length > x.rank) {
+    throw new ArgumentError(`get: got ${index.length} indices for a tensor of shape ${formatShape(x.shape)}.`);
+  }
+  const resolved = x.shape.map((size, axis) => resolveIndex(index[axis], size, axis, 'get'));
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const steps: number[] = [];
+  resolved.forEach(({ positions }, axis) => {
+    const step = positions.length > 1 ? positions[1]! - positions[0]! : 1;
+    if (step < 1) {
+      throw new ArgumentError(`get: the range on axis ${axis} has a negative step, and reversing an axis is not supported.`);
+    }
+    const start = positions[0] ?? 0;
+    starts.push(start);
+    ends.push(positions.length > 0 ? positions[positions.length - 1]! + 1 : start);
+    steps.push(step);
+  });
+  const axes = x.shape.map((_, i) => i);
+  const sliced = native.slice(trace.builder, x.variable, axes, starts, ends, steps);
+  const shape = resolved.filter((r) => r.keep).map((r) => r.positions.length);
+  return wrap(trace, native.reshape(trace.builder, sliced, shape));
 }
 
 export function normTensor(x: Tensor, p: number, axis: Axis, keepdim: boolean): Tensor {

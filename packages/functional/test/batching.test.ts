@@ -1,6 +1,7 @@
 import { NDArray, PLUGIN_CONTRACT_VERSION, type OpDef, type Plugin } from '@primgrad/ir';
+import { primOpDefs } from '@primgrad/prim-ops';
 import { describe, expect, it } from 'vitest';
-import { BatchRuleError, Jacobian, nativeOp, printStages, type BatchRule, type Tensor } from '../src/index.js';
+import { BatchRuleError, Jacobian, batchRules, concat, nativeOp, printStages, type BatchRule, type Tensor } from '../src/index.js';
 import { counted, expectClose, standardRegistry } from './helpers.js';
 
 const sameType: OpDef['infer'] = ([x]) => [{ shape: x!.shape, dtype: x!.dtype }];
@@ -38,7 +39,8 @@ describe('a linear prim without a batching rule', () => {
     expectClose(value, expected, 1e-14);
     expect(options.place.runs).toBe(2);
     expect(count(batched, ' = double(')).toBe(3);
-    expect(batched).toContain('assign_value(');
+    expect(count(batched, ' = slice(')).toBe(3);
+    expect(count(batched, ' = concat(')).toBe(1);
   });
 
   it('uses a batching rule passed in options', () => {
@@ -50,7 +52,8 @@ describe('a linear prim without a batching rule', () => {
 
     expectClose(value, expected, 1e-14);
     expect(count(batched, ' = double(')).toBe(1);
-    expect(batched).not.toContain('assign_value(');
+    expect(batched).not.toContain(' = slice(');
+    expect(batched).not.toContain(' = concat(');
   });
 
   it('reports a batching rule that returns the wrong shape', () => {
@@ -59,5 +62,36 @@ describe('a linear prim without a batching rule', () => {
 
     expect(() => J.value()).toThrow(BatchRuleError);
     expect(() => J.value()).toThrow("The batching rule for 'double_p' is wrong: the rule returned float64[3] for output 0");
+  });
+});
+
+describe('built-in batching rules', () => {
+  it('cover every linear prim of prim-ops', () => {
+    const linear = primOpDefs.filter((d) => (d.linearIn ?? []).length > 0).map((d) => d.type);
+
+    expect(linear.filter((type) => !(type in batchRules))).toEqual([]);
+  });
+
+  // With a rule, each linear op of g is batched once; the per-element fallback would emit it once per batch element.
+  const g = (x: Tensor, y: Tensor) => concat([x.slice([0], [1], [null], [2]).pad([1], [0]), y], 0).mul(y.sum());
+  const inputs = [[0.5, -1, 2, 3], [0.25, -0.5]];
+  // g(x, y) = [0, x₁, x₃, y₀, y₁] · (y₀ + y₁)
+  const expected = (x: number[], y: number[]) => {
+    const s = y[0]! + y[1]!;
+    const v = [0, x[1]!, x[3]!, y[0]!, y[1]!];
+    return v.map((vi, i) => [...x.map((_, j) => (j === 1 && i === 1) || (j === 3 && i === 2) ? s : 0), ...y.map((_, j) => (i === 3 + j ? s : 0) + vi)]);
+  };
+
+  // The reverse-mode linear part contains no concat_p, because transposing concat_p gives slice_p.
+  it.each([
+    ['forward', ['slice', 'pad', 'concat']],
+    ['reverse', ['slice', 'pad']],
+  ] as const)('batch concat_p, slice_p and pad_p in %s mode', (mode, present) => {
+    const { linear, batched } = printStages(g, inputs, { mode, batchSize: 3 });
+    const value = new Jacobian(g, inputs, { mode }).value();
+
+    expectClose(value, expected(inputs[0]!, inputs[1]!), 1e-15);
+    for (const op of present) expect(count(linear, ` = ${op}_p(`), op).toBeGreaterThan(0);
+    for (const op of ['slice', 'pad', 'concat']) expect(count(batched, ` = ${op}(`), op).toBe(count(linear, ` = ${op}_p(`));
   });
 });

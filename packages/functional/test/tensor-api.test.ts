@@ -1,7 +1,7 @@
 import { NDArray } from '@primgrad/ir';
 import { describe, expect, it } from 'vitest';
 import * as F from '../src/index.js';
-import { Jacobian, jvp, type Tensor, type TensorOutput } from '../src/index.js';
+import { Jacobian, grad, jvp, type Tensor, type TensorOutput } from '../src/index.js';
 import { expectClose } from './helpers.js';
 import { finiteDifferenceJacobian, flat, matmulRef, sumOf, type FlatFunction } from './reference.js';
 
@@ -103,6 +103,52 @@ const cases: OpCase[] = [
     func: (x) => F.broadcastTo(x, [2, 3]).mul([[1], [2]]),
     reference: ([x]) => [...map(x!, (v) => v), ...map(x!, (v) => 2 * v)],
   },
+  { name: 'sigmoid', inputs: [A], func: (x) => x.sigmoid(), reference: ([x]) => map(x!, (v) => 1 / (1 + Math.exp(-v))) },
+  { name: 'relu', inputs: [A], func: (x) => F.relu(x), reference: ([x]) => map(x!, (v) => (v > 0 ? v : 0)) },
+  {
+    name: 'max over an axis and all axes',
+    inputs: [A],
+    func: (x) => [x.max(1), F.max(x), x.max(0, true)],
+    reference: ([x]) => [Math.max(...x!.subarray(0, 3)), Math.max(...x!.subarray(3)), Math.max(...x!), ...[0, 1, 2].map((j) => Math.max(x![j]!, x![3 + j]!))],
+  },
+  {
+    name: 'logsumexp over an axis',
+    inputs: [A],
+    func: (x) => [x.logsumexp(1), F.logsumexp(x, 0, true)],
+    reference: ([x]) => [
+      ...[0, 1].map((r) => Math.log(sumOf(map(x!.subarray(3 * r, 3 * r + 3), Math.exp)))),
+      ...[0, 1, 2].map((j) => Math.log(Math.exp(x![j]!) + Math.exp(x![3 + j]!))),
+    ],
+  },
+  {
+    name: 'softmax and logSoftmax',
+    inputs: [A],
+    func: (x) => [x.softmax(), F.logSoftmax(x, 0)],
+    reference: ([x]) => {
+      const rows = [0, 1].map((r) => map(x!.subarray(3 * r, 3 * r + 3), Math.exp));
+      const columnLogSums = [0, 1, 2].map((j) => Math.log(Math.exp(x![j]!) + Math.exp(x![3 + j]!)));
+      return [...rows.flatMap((row) => row.map((v) => v / sumOf(row))), ...Array.from(x!, (v, i) => v - columnLogSums[i % 3]!)];
+    },
+  },
+  {
+    name: 'concat with a constant',
+    inputs: [A, [[0.5], [-2]]],
+    func: (x, y) => F.concat([x, y, [[7], [8]]], 1),
+    reference: ([x, y]) => [...x!.subarray(0, 3), y![0]!, 7, ...x!.subarray(3), y![1]!, 8],
+  },
+  {
+    name: 'slice with a step and pad',
+    inputs: [A],
+    func: (x) => [x.slice([1], [null], [null], [2]), F.slice(x, [0, 1], [-1, 1], [null, 2]).pad([1, 0], [0, 2], [0, 1])],
+    // The second output is [[x₄]] padded to [[0, 0, 0], [x₄, 0, 0]].
+    reference: ([x]) => [x![0]!, x![2]!, x![3]!, x![5]!, 0, 0, 0, x![4]!, 0, 0],
+  },
+  {
+    name: 'get',
+    inputs: [A],
+    func: (x) => [x.get(1), x.get(null, -1), x.get([0, 2], { start: 2 }), x.get(-1, { step: 2 })],
+    reference: ([x]) => [...x!.subarray(3), x![2]!, x![5]!, x![2]!, x![5]!, x![3]!, x![5]!],
+  },
   {
     name: 'cast through float32',
     inputs: [A],
@@ -126,6 +172,67 @@ describe('tensor ops: values and Jacobians', () => {
       expectClose(new Jacobian(c.func, c.inputs as number[][], { mode: 'reverse' }).value(), finite, tol);
     });
   }
+});
+
+describe('derivatives against closed forms', () => {
+  it.each(['forward', 'reverse'] as const)('softmax of large values has Jacobian diag(s) - s sᵀ in %s mode', (mode) => {
+    const x = [1000, 1001, 1002];
+    const total = 1 + Math.E + Math.E ** 2;
+    const s = [1 / total, Math.E / total, Math.E ** 2 / total];
+
+    const [y] = jvp((t: Tensor) => t.softmax(), [x]);
+    const J = new Jacobian((t: Tensor) => t.softmax(), [x], { mode }).value();
+
+    expectClose(y, s, 1e-15);
+    expectClose(J, s.map((si, i) => s.map((sj, j) => (i === j ? si : 0) - si * sj)), 1e-15);
+  });
+
+  it('logSoftmax of large values has Jacobian I - 1 sᵀ', () => {
+    const x = [1000, 1001, 1002];
+    const total = 1 + Math.E + Math.E ** 2;
+    const s = [1 / total, Math.E / total, Math.E ** 2 / total];
+
+    const J = new Jacobian((t: Tensor) => t.logSoftmax(), [x], { mode: 'reverse' }).value();
+
+    expectClose(J, s.map((_, i) => s.map((sj, j) => (i === j ? 1 : 0) - sj)), 1e-15);
+  });
+
+  it('logsumexp has the softmax as gradient, with 0 at -Infinity elements', () => {
+    expectClose(grad((t: Tensor) => t.logsumexp())([-Infinity, 0, Math.log(3)]), [0, 0.25, 0.75], 1e-15);
+    expectClose(grad((t: Tensor) => t.logsumexp())([1000, 1000]), [0.5, 0.5], 1e-15);
+  });
+
+  it('sigmoid has derivative s(1 - s), finite for large magnitudes', () => {
+    const x = [-1000, -2, 0, 3, 1000];
+    const s = x.map((v) => 1 / (1 + Math.exp(-v)));
+
+    expectClose(grad((t: Tensor) => t.sigmoid().sum())(x), s.map((v) => v * (1 - v)), 1e-15);
+  });
+
+  it('relu has derivative 0 at 0', () => {
+    expectClose(grad((t: Tensor) => t.relu().sum())([-1, 0, 2]), [0, 0, 1], 0);
+  });
+
+  it('max splits the gradient evenly among tied maxima', () => {
+    expectClose(grad((t: Tensor) => t.max())([1, 3, 3]), [0, 0.5, 0.5], 0);
+    expectClose(grad((t: Tensor) => t.max(1).sum())([[2, 2, 2], [0, 4, 1]]), [[1 / 3, 1 / 3, 1 / 3], [0, 1, 0]], 1e-15);
+  });
+});
+
+describe('slicing and joining errors', () => {
+  const table: [string, () => unknown, string | RegExp][] = [
+    ['get with a negative step', () => jvp((t: Tensor) => t.get({ step: -1 }), [[1, 2, 3]]), 'get: the range on axis 0 has a negative step, and reversing an axis is not supported.'],
+    ['get with too many indices', () => jvp((t: Tensor) => t.get(0, 0), [[1, 2]]), 'get: got 2 indices for a tensor of shape [2].'],
+    ['get out of range', () => jvp((t: Tensor) => t.get(2), [[1, 2]]), /get: index 2 is out of range for axis 0 of size 2/],
+    ['concat of nothing', () => F.concat([]), "concat: 'xs' must be a non-empty array of tensors, got an empty array."],
+    ['concat of constants only', () => F.concat([[1], [2]]), /concat: at least one operand must be a traced tensor/],
+    ['slice of a constant', () => F.slice([1, 2] as never, [0], [0], [1]), /slice: 'x' must be a traced tensor/],
+    ['concat of mismatched shapes', () => jvp((t: Tensor) => F.concat([t, [[1, 2]]], 0), [[1, 2, 3]]), /concat: inputs must have one rank/],
+  ];
+
+  it.each(table)('%s', (_name, call, message) => {
+    expect(call).toThrow(message);
+  });
 });
 
 describe('comparisons', () => {

@@ -5,7 +5,9 @@
  */
 import { PLUGIN_CONTRACT_VERSION, type LinearizeRule, type Plugin } from '@primgrad/ir';
 import { binaryRules } from './binary.js';
+import { concatRules } from './concat.js';
 import { matmulRules } from './matmul.js';
+import { reduceMaxRules } from './reduce_max.js';
 import { selectRules } from './select.js';
 import { shapeRules } from './shape.js';
 import { unaryRules } from './unary.js';
@@ -19,6 +21,8 @@ export const linearizeRules: Readonly<Record<string, LinearizeRule>> = {
   ...selectRules,
   ...matmulRules,
   ...shapeRules,
+  ...reduceMaxRules,
+  ...concatRules,
 };
 
 /** The plugin carrying a linearize rule for every prim in @primgrad/prim-ops. Register it after primOpsPlugin. */

@@ -144,6 +144,33 @@ describe('symbolic zeros', () => {
     expect(rules.emitted).toEqual([]);
   });
 
+  it.each([
+    ['reduce_max_p', { axis: [0], keepdim: false }],
+    ['slice_p', { starts: [1], ends: [2], steps: [1] }],
+    ['pad_p', { before: [1], after: [0], interior: [0] }],
+  ] as const)('%s with a zero tangent emits nothing', (type, attrs) => {
+    const { op, rules } = oneOp(type, [[2]], attrs);
+
+    expect(linearizeRules[type]!(rules, op, [null])).toEqual([null]);
+    expect(rules.emitted).toEqual([]);
+  });
+
+  it('concat_p with every tangent zero emits nothing', () => {
+    const { op, rules } = oneOp('concat_p', [[2], [3]], { axis: 0 });
+
+    expect(linearizeRules.concat_p!(rules, op, [null, null])).toEqual([null]);
+    expect(rules.emitted).toEqual([]);
+  });
+
+  it('concat_p fills a zero tangent with zeros', () => {
+    const { op, tangents, rules } = oneOp('concat_p', [[2], [3]], { axis: 0 });
+
+    const [out] = linearizeRules.concat_p!(rules, op, [null, tangents[1]!]);
+
+    expect(emittedTypes(rules)).toEqual(['fill_constant_p', 'concat_p']);
+    expect(out!.shape).toEqual([5]);
+  });
+
   it('fill_constant_p has no tangent', () => {
     const { op, rules } = oneOp('fill_constant_p', [], { shape: [2], dtype: 'float64', value: 1 });
 
@@ -195,6 +222,21 @@ describe('singular and tie points', () => {
 
   it('max_p at ties with one tangent gives half of it', () => {
     expect(jvpAt('max_p', [[1, 2], [1, 1]], [0], [[2, 2]])).toEqual([1, 2]);
+  });
+
+  it.each([
+    // One maximum per row takes the whole tangent; k tied maxima take 1/k of each tangent.
+    ['a single maximum', [3, 1, 2], [1, 10, 100], 1],
+    ['a tie of two', [3, 1, 3], [2, 10, 4], 3],
+    ['a tie of three', [5, 5, 5], [3, 6, 9], 6],
+  ])('reduce_max_p with %s splits the tangent evenly', (_name, x, xDot, expected) => {
+    const p = buildOpProgram(registry, 'reduce_max_p', [{ shape: [3], dtype: 'float64' }], { axis: [0], keepdim: false }, [0]);
+    const { xsDot, ysDot } = linearize(p.block, registry, p.inputs, p.outputs);
+    prim2orig(p.block, registry);
+
+    const [value] = runBlock(registry, p.block, new Map<Var, number[]>([[p.inputs[0]!, x], [xsDot[0]!, xDot]]), [ysDot[0]!]);
+
+    expect(value!.item()).toBe(expected);
   });
 
   it('abs_p tangent is 0 at 0', () => {

@@ -9,6 +9,8 @@ export const shapeRules: Readonly<Record<string, LinearizeRule>> = {
   broadcast_p: sameOpOnTangent,
   transpose_p: sameOpOnTangent,
   reduce_sum_p: sameOpOnTangent,
+  slice_p: sameOpOnTangent,
+  pad_p: sameOpOnTangent,
 
   // d cast(x) = cast(dx) between float dtypes; an int or bool result has no tangent
   cast_p: unaryRule((b, xDot, _x, y) => (isFloatDType(y.dtype) ? castP(b, xDot, y.dtype) : null)),

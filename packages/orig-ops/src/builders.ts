@@ -19,6 +19,8 @@ export const sqrt = (b: Builder, x: Var): Var => b.emit1('sqrt', [x]);
 export const sin = (b: Builder, x: Var): Var => b.emit1('sin', [x]);
 export const cos = (b: Builder, x: Var): Var => b.emit1('cos', [x]);
 export const abs = (b: Builder, x: Var): Var => b.emit1('abs', [x]);
+export const sigmoid = (b: Builder, x: Var): Var => b.emit1('sigmoid', [x]);
+export const relu = (b: Builder, x: Var): Var => b.emit1('relu', [x]);
 export const assign = (b: Builder, x: Var): Var => b.emit1('assign', [x]);
 export const scale = (b: Builder, x: Var, factor: number, bias = 0): Var => b.emit1('scale', [x], { scale: factor, bias });
 export const where = (b: Builder, condition: Var, x: Var, y: Var): Var => b.emit1('where', [condition, x, y]);
@@ -30,6 +32,17 @@ export const reduceSum = (b: Builder, x: Var, axis: number | readonly number[] |
   b.emit1('reduce_sum', [x], { axis: typeof axis === 'number' ? [axis] : axis === null ? null : [...axis], keepdim });
 export const reduceMean = (b: Builder, x: Var, axis: number | readonly number[] | null = null, keepdim = false): Var =>
   b.emit1('reduce_mean', [x], { axis: typeof axis === 'number' ? [axis] : axis === null ? null : [...axis], keepdim });
+/** Converts an `axis` argument to its attr form: null for every axis, else a list. */
+function axisList(axis: number | readonly number[] | null): number[] | null {
+  if (axis === null) return null;
+  return typeof axis === 'number' ? [axis] : [...axis];
+}
+export const reduceMax = (b: Builder, x: Var, axis: number | readonly number[] | null = null, keepdim = false): Var =>
+  b.emit1('reduce_max', [x], { axis: axisList(axis), keepdim });
+export const logsumexp = (b: Builder, x: Var, axis: number | readonly number[] | null = null, keepdim = false): Var =>
+  b.emit1('logsumexp', [x], { axis: axisList(axis), keepdim });
+export const softmax = (b: Builder, x: Var, axis = -1): Var => b.emit1('softmax', [x], { axis });
+export const logSoftmax = (b: Builder, x: Var, axis = -1): Var => b.emit1('log_softmax', [x], { axis });
 export const pNorm = (
   b: Builder,
   x: Var,
@@ -41,5 +54,18 @@ export const reshape = (b: Builder, x: Var, shape: readonly number[]): Var => b.
 export const transpose = (b: Builder, x: Var, perm: readonly number[]): Var => b.emit1('transpose', [x], { perm: [...perm] });
 export const broadcastTo = (b: Builder, x: Var, shape: Shape): Var => b.emit1('broadcast_to', [x], { shape: [...shape] });
 export const cast = (b: Builder, x: Var, dtype: DType): Var => b.emit1('cast', [x], { dtype });
+export const concat = (b: Builder, xs: readonly Var[], axis = 0): Var => b.emit1('concat', xs, { axis });
+/** numpy's `x[start:end:step]` on each of `axes`; a null start or end means the start or end of the axis. */
+export const slice = (
+  b: Builder,
+  x: Var,
+  axes: readonly number[],
+  starts: readonly (number | null)[],
+  ends: readonly (number | null)[],
+  steps?: readonly number[],
+): Var => b.emit1('slice', [x], { axes: [...axes], starts: [...starts], ends: [...ends], ...(steps ? { steps: [...steps] } : {}) });
+/** Zero padding with `before[i]`, `after[i]` and `interior[i]` (between neighbours) elements on axis i. */
+export const pad = (b: Builder, x: Var, before: readonly number[], after: readonly number[], interior?: readonly number[]): Var =>
+  b.emit1('pad', [x], { before: [...before], after: [...after], ...(interior ? { interior: [...interior] } : {}) });
 export const fillConstant = (b: Builder, shape: Shape, dtype: DType, value: number): Var =>
   b.emit1('fill_constant', [], { shape: [...shape], dtype, value });

@@ -15,6 +15,7 @@ import {
   floatScalarAttr,
   formatShape,
   inferBroadcast,
+  intAttr,
   intListAttr,
   isDType,
   normalizeAxes,
@@ -32,6 +33,9 @@ import {
   type TensorType,
   type Var,
 } from '@primgrad/ir';
+import { concatDef } from './concat.js';
+import { padDef } from './pad.js';
+import { sliceDef } from './slice.js';
 
 export const PACKAGE_NAME = '@primgrad/orig-ops';
 
@@ -57,6 +61,8 @@ export const sqrtDef = unary('sqrt', 'square root');
 export const sinDef = unary('sin', 'sine');
 export const cosDef = unary('cos', 'cosine');
 export const absDef = unary('abs', '|x|', { floatOnly: false });
+export const sigmoidDef = unary('sigmoid', 'logistic sigmoid 1 / (1 + e ** -x)');
+export const reluDef = unary('relu', 'x where x > 0, else 0; the derivative at 0 is 0');
 export const assignDef = unary('assign', 'a copy of x; with an existing output var, writes x into it', { floatOnly: false });
 
 export const scaleDef: OpDef<{ scale: number; bias: number }> = {
@@ -161,6 +167,58 @@ function reduction(type: string, doc: string): OpDef<{ axis: number | number[] |
 
 export const reduceSumDef = reduction('reduce_sum', 'sum over axis (null: every axis)');
 export const reduceMeanDef = reduction('reduce_mean', 'mean over axis (null: every axis)');
+export const logsumexpDef = reduction('logsumexp', 'log(sum(exp(x))) over axis (null: every axis), shifted by the maximum so it cannot overflow');
+
+/**
+ * Throws unless every axis in `axes` has elements: a maximum over no elements has no value
+ * (numpy and PyTorch reject it too).
+ */
+export function requireNonEmptyAxes(op: string, shape: Shape, axes: readonly number[]): void {
+  const empty = axes.find((a) => shape[a] === 0);
+  if (empty !== undefined) {
+    throw new ShapeError(op, `axis ${empty} has size 0, and the maximum of no elements is undefined; reduce over non-empty axes only`, [shape]);
+  }
+}
+
+export const reduceMaxDef: OpDef<{ axis: number | number[] | null; keepdim: boolean }> = {
+  type: 'reduce_max',
+  kind: 'orig',
+  inputs: ['x'],
+  doc: 'maximum over axis (null: every axis); NaN propagates, and tied maxima share the derivative evenly',
+  infer([x], attrs) {
+    requireFloat('reduce_max', x!);
+    const axes = reductionAxes('reduce_max', attrs, x!.shape);
+    requireNonEmptyAxes('reduce_max', x!.shape, axes);
+    return [{ shape: reducedShape(x!.shape, axes, boolAttr('reduce_max', attrs, 'keepdim', false)), dtype: x!.dtype }];
+  },
+};
+
+/** Reads the single `axis` attr of softmax and log_softmax (default -1) and returns it non-negative. */
+export function softmaxAxis(op: string, attrs: Readonly<Record<string, unknown>>, shape: Shape): number {
+  const axis = intAttr(op, attrs, 'axis', -1);
+  const normalized = normalizeAxis(axis, shape.length);
+  if (normalized === null) {
+    throw new ShapeError(op, `axis ${axis} is out of range for rank ${shape.length}; x needs rank 1 or more`, [shape]);
+  }
+  return normalized;
+}
+
+function softmaxLike(type: string, doc: string): OpDef<{ axis: number }> {
+  return {
+    type,
+    kind: 'orig',
+    inputs: ['x'],
+    doc,
+    infer([x], attrs) {
+      requireFloat(type, x!);
+      softmaxAxis(type, attrs, x!.shape);
+      return [{ shape: x!.shape, dtype: x!.dtype }];
+    },
+  };
+}
+
+export const softmaxDef = softmaxLike('softmax', 'exp(x) / sum(exp(x)) along attr axis (default -1), shifted by the maximum so it cannot overflow');
+export const logSoftmaxDef = softmaxLike('log_softmax', 'x - logsumexp(x) along attr axis (default -1), shifted by the maximum so it cannot overflow');
 
 export const pNormDef: OpDef<{ porder: number; axis: number | number[] | null; keepdim: boolean }> = {
   type: 'p_norm',
@@ -281,8 +339,9 @@ export const gaussianRandomDef = source('gaussian_random', 'normal samples (mean
 
 export const origOpDefs: readonly OpDef<any>[] = [
   addDef, subDef, mulDef, divDef, powDef, maximumDef, equalDef, greaterThanDef, greaterEqualDef,
-  negDef, expDef, logDef, tanhDef, sqrtDef, sinDef, cosDef, absDef, assignDef, scaleDef, whereDef,
-  matmulDef, reduceSumDef, reduceMeanDef, pNormDef, reshapeDef, transposeDef, broadcastToDef, castDef,
+  negDef, expDef, logDef, tanhDef, sqrtDef, sinDef, cosDef, absDef, sigmoidDef, reluDef, assignDef, scaleDef, whereDef,
+  matmulDef, reduceSumDef, reduceMeanDef, reduceMaxDef, logsumexpDef, softmaxDef, logSoftmaxDef, pNormDef,
+  reshapeDef, transposeDef, broadcastToDef, castDef, concatDef, sliceDef, padDef,
   fillConstantDef, assignValueDef, uniformRandomDef, gaussianRandomDef,
 ];
 
@@ -301,3 +360,6 @@ export const origOpsPlugin: Plugin = {
 
 export type { TensorType };
 export * from './builders.js';
+export { concatDef, concatShape } from './concat.js';
+export { padDef, paddedShape, resolvePadding, type Padding } from './pad.js';
+export { resolveSlice, sliceDef, type SliceBounds } from './slice.js';

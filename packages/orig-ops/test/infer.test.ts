@@ -35,6 +35,27 @@ describe('native op shape inference', () => {
     { op: 'equal gives bool', build: ({ b, input }) => ops.equal(b, input([2]), input([2])), shape: [2], dtype: 'bool' },
     { op: 'cast', build: ({ b, input }) => ops.cast(b, input([2]), 'float32'), shape: [2], dtype: 'float32' },
     { op: 'fill_constant', build: ({ b }) => ops.fillConstant(b, [2, 2], 'float32', 1), shape: [2, 2], dtype: 'float32' },
+    { op: 'reduce_max over an int axis', build: ({ b, input }) => ops.reduceMax(b, input([2, 3, 4]), -1), shape: [2, 3] },
+    { op: 'reduce_max keepdim', build: ({ b, input }) => ops.reduceMax(b, input([2, 3]), null, true), shape: [1, 1] },
+    { op: 'reduce_max of an empty axis that is not reduced', build: ({ b, input }) => ops.reduceMax(b, input([0, 3]), 1), shape: [0] },
+    { op: 'logsumexp over all', build: ({ b, input }) => ops.logsumexp(b, input([2, 3])), shape: [] },
+    { op: 'logsumexp over an empty axis', build: ({ b, input }) => ops.logsumexp(b, input([2, 0]), 1), shape: [2] },
+    { op: 'softmax keeps the shape', build: ({ b, input }) => ops.softmax(b, input([2, 3]), 0), shape: [2, 3] },
+    { op: 'log_softmax keeps the dtype', build: ({ b, input }) => ops.logSoftmax(b, input([4], 'float32')), shape: [4], dtype: 'float32' },
+    { op: 'sigmoid', build: ({ b, input }) => ops.sigmoid(b, input([2])), shape: [2] },
+    { op: 'relu', build: ({ b, input }) => ops.relu(b, input([])), shape: [] },
+    {
+      op: 'concat of three along a negative axis',
+      build: ({ b, input }) => ops.concat(b, [input([2, 3]), input([2, 1]), input([2, 0])], -1),
+      shape: [2, 4],
+    },
+    { op: 'concat of one input', build: ({ b, input }) => ops.concat(b, [input([3], 'int32')]), shape: [3], dtype: 'int32' },
+    { op: 'slice with negative bounds', build: ({ b, input }) => ops.slice(b, input([5, 4]), [1], [-3], [-1]), shape: [5, 2] },
+    { op: 'slice with clamped bounds', build: ({ b, input }) => ops.slice(b, input([5]), [0], [-10], [10]), shape: [5] },
+    { op: 'slice with an end before the start', build: ({ b, input }) => ops.slice(b, input([5]), [0], [3], [1]), shape: [0] },
+    { op: 'slice with nulls and a step', build: ({ b, input }) => ops.slice(b, input([7]), [0], [null], [null], [3]), shape: [3] },
+    { op: 'pad', build: ({ b, input }) => ops.pad(b, input([2, 3], 'bool'), [1, 0], [0, 2]), shape: [3, 5], dtype: 'bool' },
+    { op: 'pad with interior zeros', build: ({ b, input }) => ops.pad(b, input([3, 1, 0]), [0, 0, 1], [0, 0, 0], [2, 5, 3]), shape: [7, 1, 1] },
   ];
 
   it.each(cases)('$op', ({ build, shape, dtype }) => {
@@ -84,6 +105,74 @@ describe('native op errors', () => {
       message: /reduce_sum: axis 2 is out of range for rank 2/,
     },
     { op: 'p_norm with porder 0', build: ({ b, input }) => ops.pNorm(b, input([2]), 0), message: /p_norm: attr 'porder' must be a positive finite number, got 0/ },
+    {
+      op: 'reduce_max over an empty axis',
+      build: ({ b, input }) => ops.reduceMax(b, input([2, 0]), 1),
+      message: 'reduce_max: axis 1 has size 0, and the maximum of no elements is undefined; reduce over non-empty axes only (input shapes: [2,0])',
+    },
+    { op: 'reduce_max of int32', build: ({ b, input }) => ops.reduceMax(b, input([2], 'int32')), message: "reduce_max: input 'x' must be float32 or float64, got int32." },
+    {
+      op: 'softmax of a 0-d input',
+      build: ({ b, input }) => ops.softmax(b, input([])),
+      message: 'softmax: axis -1 is out of range for rank 0; x needs rank 1 or more (input shapes: [])',
+    },
+    {
+      op: 'log_softmax with a non-integer axis',
+      build: ({ b, input }) => b.emit1('log_softmax', [input([2])], { axis: 0.5 }),
+      message: "log_softmax: attr 'axis' must be an integer, got 0.5.",
+    },
+    {
+      op: 'concat of mismatched dims',
+      build: ({ b, input }) => ops.concat(b, [input([2, 3]), input([3, 1])], 1),
+      message:
+        'concat: input 1 has 3 elements on axis 0 where input 0 has 2; only axis 1, the one joined along, may differ (input shapes: [2,3], [3,1])',
+    },
+    {
+      op: 'concat of mixed ranks',
+      build: ({ b, input }) => ops.concat(b, [input([2, 3]), input([3])]),
+      message: /concat: inputs must have one rank of at least 1/,
+    },
+    {
+      op: 'concat of mixed dtypes',
+      build: ({ b, input }) => ops.concat(b, [input([2]), input([2], 'float32')]),
+      message: /concat: inputs must share one dtype, but input 0 is float64 and input 1 is float32/,
+    },
+    { op: 'concat of nothing', build: ({ b }) => ops.concat(b, []), message: 'concat: expects at least 1 input(s) (x, xs), got 0.' },
+    {
+      op: 'concat along an axis out of range',
+      build: ({ b, input }) => ops.concat(b, [input([2])], 1),
+      message: 'concat: axis 1 is out of range for rank 1 (input shapes: [2])',
+    },
+    {
+      op: 'slice with a zero step',
+      build: ({ b, input }) => ops.slice(b, input([4]), [0], [0], [4], [0]),
+      message: 'slice: steps must be positive integers, got 0 for axis 0; reversing an axis is not supported.',
+    },
+    {
+      op: 'slice with lists of different lengths',
+      build: ({ b, input }) => ops.slice(b, input([4, 4]), [0, 1], [0], [2, 2]),
+      message: "slice: attrs 'axes', 'starts', 'ends' and 'steps' need one entry per sliced axis, got 2, 1, 2 and 2.",
+    },
+    {
+      op: 'slice naming an axis twice',
+      build: ({ b, input }) => ops.slice(b, input([4, 4]), [1, -1], [0, 0], [2, 2]),
+      message: 'slice: axes [1,-1] name axis 1 twice (input shapes: [4,4])',
+    },
+    {
+      op: 'slice with a fractional bound',
+      build: ({ b, input }) => ops.slice(b, input([4]), [0], [0.5], [2]),
+      message: "slice: attr 'starts' must be a list of integers or nulls, got [0.5].",
+    },
+    {
+      op: 'pad with a negative count',
+      build: ({ b, input }) => ops.pad(b, input([4]), [-1], [0]),
+      message: "pad: attr 'before' must be 1 non-negative integer(s), one per axis of x, got [-1]. Use slice to remove elements.",
+    },
+    {
+      op: 'pad with too few counts',
+      build: ({ b, input }) => ops.pad(b, input([4, 2]), [1, 1], [0, 0], [1]),
+      message: /pad: attr 'interior' must be 2 non-negative integer/,
+    },
     {
       op: 'broadcast_to a smaller shape',
       build: ({ b, input }) => ops.broadcastTo(b, input([2, 3]), [3]),

@@ -1,6 +1,6 @@
 /**
  * @file orig2prim rules for the elementwise native ops: the broadcasting binaries and
- * comparisons, the unaries, assign, scale and where.
+ * comparisons, the unaries, relu, assign, scale and where.
  */
 import { floatScalarAttr, type Builder, type Orig2PrimRule, type Var } from '@primgrad/ir';
 import {
@@ -64,6 +64,15 @@ const scale: Orig2PrimRule = (b, op) => {
   return [bias === 0 ? scaled : addP(b, scaled, fullLikeP(b, x, bias))];
 };
 
+// relu(x) = select(0 >= x, 0, x). At x = 0 the select takes the constant branch, so the derivative
+// there is 0, as in PyTorch, TensorFlow and JAX, and a NaN input stays NaN.
+const relu: Orig2PrimRule = (b, op) => {
+  inferOutput(b, op);
+  const x = op.inputs[0]!;
+  const zeros = fullLikeP(b, x, 0);
+  return [selectP(b, geP(b, zeros, x), zeros, x)];
+};
+
 // where broadcasts condition, x and y together; select_p needs all three at the result shape.
 const where: Orig2PrimRule = (b, op) => {
   const { shape } = inferOutput(b, op);
@@ -89,6 +98,7 @@ export const elementwiseRules: Readonly<Record<string, Orig2PrimRule>> = {
   sin: unary(sinP),
   cos: unary(cosP),
   abs: unary(absP),
+  relu,
   assign,
   scale,
   where,

@@ -6,12 +6,17 @@
  */
 import { PLUGIN_CONTRACT_VERSION, type Orig2PrimRule, type Plugin } from '@primgrad/ir';
 import { elementwiseRules } from './elementwise.js';
+import { logSoftmax } from './log_softmax.js';
+import { logsumexp } from './logsumexp.js';
 import { manipulationRules } from './manipulation.js';
 import { matmul } from './matmul.js';
 import { pNorm } from './p_norm.js';
 import { prim2origRules } from './prim2orig.js';
+import { reduceMax } from './reduce_max.js';
 import { reduceMean } from './reduce_mean.js';
 import { reduceSum } from './reduce_sum.js';
+import { sigmoid } from './sigmoid.js';
+import { softmax } from './softmax.js';
 
 export const PACKAGE_NAME = '@primgrad/orig2prim-rules';
 
@@ -21,6 +26,11 @@ export const orig2primRules: Readonly<Record<string, Orig2PrimRule>> = {
   matmul,
   reduce_sum: reduceSum,
   reduce_mean: reduceMean,
+  reduce_max: reduceMax,
+  logsumexp,
+  softmax,
+  log_softmax: logSoftmax,
+  sigmoid,
   p_norm: pNorm,
 };
 

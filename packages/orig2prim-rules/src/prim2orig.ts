@@ -3,6 +3,7 @@ import {
   OpArgumentError,
   boolAttr,
   floatScalarAttr,
+  intAttr,
   intListAttr,
   isDType,
   shapeAttr,
@@ -25,14 +26,18 @@ import {
   greaterEqual,
   greaterThan,
   log,
+  concat,
   matmul,
   maximum,
   mul,
   neg,
+  pad,
   pow,
+  reduceMax,
   reduceSum,
   reshape,
   sin,
+  slice,
   sqrt,
   sub,
   tanh,
@@ -86,6 +91,20 @@ export const prim2origRules: Readonly<Record<string, Prim2OrigRule>> = {
   reduce_sum_p: (b, op) => [
     reduceSum(b, op.inputs[0]!, intListAttr('reduce_sum_p', op.attrs, 'axis'), boolAttr('reduce_sum_p', op.attrs, 'keepdim', false)),
   ],
+  reduce_max_p: (b, op) => [
+    reduceMax(b, op.inputs[0]!, intListAttr('reduce_max_p', op.attrs, 'axis'), boolAttr('reduce_max_p', op.attrs, 'keepdim', false)),
+  ],
+  concat_p: (b, op) => [concat(b, op.inputs, intAttr('concat_p', op.attrs, 'axis'))],
+  slice_p: (b, op) => {
+    const x = op.inputs[0]!;
+    const axes = x.shape.map((_, i) => i);
+    const bound = (name: string): number[] => intListAttr('slice_p', op.attrs, name);
+    return [slice(b, x, axes, bound('starts'), bound('ends'), bound('steps'))];
+  },
+  pad_p: (b, op) => {
+    const list = (name: string): number[] => intListAttr('pad_p', op.attrs, name);
+    return [pad(b, op.inputs[0]!, list('before'), list('after'), list('interior'))];
+  },
   fill_constant_p: (b, op) => [
     fillConstant(b, shapeAttr('fill_constant_p', op.attrs), dtypeAttr(op), floatScalarAttr('fill_constant_p', op.attrs, 'value')),
   ],

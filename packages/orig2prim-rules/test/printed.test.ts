@@ -107,6 +107,83 @@ describe('printed prim form', () => {
     `);
   });
 
+  it('softmax', () => {
+    expect(lowered([[2, 3]], (b, x) => orig.softmax(b, x))).toMatchInlineSnapshot(`
+      "block 0 {
+        x0: f32[2,3] (data)
+        reduce_max_0: f32[2,1] = reduce_max_p(x0) {axis=[1], keepdim=true}
+        fill_constant_0: f32[2,1] = fill_constant_p() {shape=[2,1], dtype="float32", value=0}
+        sub_0: f32[2,1] = sub_p(reduce_max_0, reduce_max_0)
+        eq_0: bool[2,1] = eq_p(sub_0, fill_constant_0)
+        select_0: f32[2,1] = select_p(eq_0, reduce_max_0, fill_constant_0)
+        broadcast_0: f32[2,3] = broadcast_p(select_0) {shape=[2,3]}
+        sub_1: f32[2,3] = sub_p(x0, broadcast_0)
+        exp_0: f32[2,3] = exp_p(sub_1)
+        reduce_sum_0: f32[2,1] = reduce_sum_p(exp_0) {axis=[1], keepdim=true}
+        broadcast_1: f32[2,3] = broadcast_p(reduce_sum_0) {shape=[2,3]}
+        softmax_0: f32[2,3] = div_p(exp_0, broadcast_1)
+      }"
+    `);
+  });
+
+  it('logsumexp over every axis', () => {
+    expect(lowered([[2, 3]], (b, x) => orig.logsumexp(b, x))).toMatchInlineSnapshot(`
+      "block 0 {
+        x0: f32[2,3] (data)
+        reduce_max_0: f32[1,1] = reduce_max_p(x0) {axis=[0,1], keepdim=true}
+        fill_constant_0: f32[1,1] = fill_constant_p() {shape=[1,1], dtype="float32", value=0}
+        sub_0: f32[1,1] = sub_p(reduce_max_0, reduce_max_0)
+        eq_0: bool[1,1] = eq_p(sub_0, fill_constant_0)
+        select_0: f32[1,1] = select_p(eq_0, reduce_max_0, fill_constant_0)
+        broadcast_0: f32[2,3] = broadcast_p(select_0) {shape=[2,3]}
+        sub_1: f32[2,3] = sub_p(x0, broadcast_0)
+        exp_0: f32[2,3] = exp_p(sub_1)
+        reduce_sum_0: f32[1,1] = reduce_sum_p(exp_0) {axis=[0,1], keepdim=true}
+        log_0: f32[1,1] = log_p(reduce_sum_0)
+        add_0: f32[1,1] = add_p(log_0, select_0)
+        logsumexp_0: f32[] = reshape_p(add_0) {shape=[]}
+      }"
+    `);
+  });
+
+  it('sigmoid', () => {
+    expect(lowered([[3]], (b, x) => orig.sigmoid(b, x))).toMatchInlineSnapshot(`
+      "block 0 {
+        x0: f32[3] (data)
+        fill_constant_0: f32[3] = fill_constant_p() {shape=[3], dtype="float32", value=1}
+        fill_constant_1: f32[3] = fill_constant_p() {shape=[3], dtype="float32", value=0}
+        ge_0: bool[3] = ge_p(x0, fill_constant_1)
+        neg_0: f32[3] = neg_p(x0)
+        select_0: f32[3] = select_p(ge_0, neg_0, x0)
+        exp_0: f32[3] = exp_p(select_0)
+        select_1: f32[3] = select_p(ge_0, fill_constant_0, exp_0)
+        add_0: f32[3] = add_p(fill_constant_0, exp_0)
+        sigmoid_0: f32[3] = div_p(select_1, add_0)
+      }"
+    `);
+  });
+
+  it('relu', () => {
+    expect(lowered([[3]], (b, x) => orig.relu(b, x))).toMatchInlineSnapshot(`
+      "block 0 {
+        x0: f32[3] (data)
+        fill_constant_0: f32[3] = fill_constant_p() {shape=[3], dtype="float32", value=0}
+        ge_0: bool[3] = ge_p(fill_constant_0, x0)
+        relu_0: f32[3] = select_p(ge_0, fill_constant_0, x0)
+      }"
+    `);
+  });
+
+  it('slice and pad', () => {
+    expect(lowered([[4, 3]], (b, x) => orig.pad(b, orig.slice(b, x, [0, -1], [1, null], [null, -1], [2, 1]), [0, 1], [1, 0]))).toMatchInlineSnapshot(`
+      "block 0 {
+        x0: f32[4,3] (data)
+        slice_0: f32[2,2] = slice_p(x0) {starts=[1,0], ends=[4,2], steps=[2,1]}
+        pad_0: f32[3,3] = pad_p(slice_0) {before=[0,1], after=[1,0], interior=[0,0]}
+      }"
+    `);
+  });
+
   it('reduce_mean over one axis', () => {
     expect(lowered([[2, 3]], (b, x) => orig.reduceMean(b, x, -1, true))).toMatchInlineSnapshot(`
       "block 0 {

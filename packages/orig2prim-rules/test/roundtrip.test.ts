@@ -50,10 +50,61 @@ const UNARY_OPS: readonly [string, (b: Builder, x: Var) => Var, InputSpec['value
   ['sin', orig.sin, 'normal'],
   ['cos', orig.cos, 'normal'],
   ['abs', orig.abs, 'integers'],
+  ['sigmoid', orig.sigmoid, 'normal'],
+  // Integers put elements at 0, where relu's select takes its constant branch.
+  ['relu', orig.relu, 'integers'],
   ['assign', orig.assign, 'normal'],
 ];
 
+const REDUCTIONS = {
+  reduce_sum: orig.reduceSum,
+  reduce_mean: orig.reduceMean,
+  reduce_max: orig.reduceMax,
+  logsumexp: orig.logsumexp,
+} as const;
+
+/** Large, infinite and NaN elements, on which the max-shifted ops must agree with their kernels. */
+const EXTREME_ROWS = [1000, 1001, 1002, -Infinity, 0, 1, -Infinity, -Infinity, -Infinity, Infinity, 0, 1, NaN, 0, 1];
+
 const fmt = (shape: readonly number[]): string => `[${shape.join(',')}]`;
+
+const CONCATS: readonly { shapes: number[][]; axis: number }[] = [
+  { shapes: [[2, 3], [2, 1], [2, 2]], axis: 1 },
+  { shapes: [[1, 3], [2, 3]], axis: 0 },
+  { shapes: [[2, 3], [2, 2]], axis: -1 },
+  { shapes: [[3]], axis: 0 },
+  { shapes: [[2, 0], [2, 3]], axis: 1 },
+  { shapes: [[2, 1, 2], [2, 2, 2], [2, 1, 2]], axis: 1 },
+];
+
+interface SliceCase {
+  readonly shape: number[];
+  readonly axes: number[];
+  readonly starts: (number | null)[];
+  readonly ends: (number | null)[];
+  readonly steps?: number[];
+}
+
+const SLICES: readonly SliceCase[] = [
+  { shape: [5], axes: [0], starts: [1], ends: [4] },
+  { shape: [5], axes: [0], starts: [-3], ends: [-1] },
+  // Out-of-range bounds clamp, and an end before the start gives an empty slice, as in numpy.
+  { shape: [5], axes: [0], starts: [-10], ends: [100] },
+  { shape: [5], axes: [0], starts: [4], ends: [2] },
+  { shape: [5], axes: [0], starts: [null], ends: [null], steps: [2] },
+  { shape: [2, 3, 4], axes: [2, 0], starts: [1, 1], ends: [null, 2], steps: [2, 1] },
+  { shape: [2, 3, 4], axes: [-2], starts: [0], ends: [3], steps: [3] },
+  { shape: [2, 3], axes: [], starts: [], ends: [] },
+  { shape: [0, 3], axes: [1], starts: [1], ends: [3] },
+];
+
+const PADS: readonly { shape: number[]; before: number[]; after: number[]; interior?: number[] }[] = [
+  { shape: [3], before: [1], after: [2] },
+  { shape: [2, 3], before: [0, 1], after: [1, 0] },
+  { shape: [2, 3], before: [1, 0], after: [0, 2], interior: [1, 2] },
+  { shape: [], before: [], after: [] },
+  { shape: [0, 2], before: [1, 0], after: [0, 1], interior: [0, 1] },
+];
 
 const cases: Case[] = [
   ...BINARY_OPS.flatMap(([name, fn, values]) =>
@@ -109,7 +160,7 @@ const cases: Case[] = [
     inputs: [{ shape: xs }, { shape: ys }],
     build: (b: Builder, x: Var, y: Var) => orig.matmul(b, x, y, { transX, transY }),
   })),
-  ...(['reduce_sum', 'reduce_mean'] as const).flatMap((type) =>
+  ...(Object.keys(REDUCTIONS) as (keyof typeof REDUCTIONS)[]).flatMap((type) =>
     (
       [
         [[], null, false],
@@ -126,9 +177,75 @@ const cases: Case[] = [
     ).map(([shape, axis, keepdim]) => ({
       name: `${type} ${fmt(shape)} axis ${JSON.stringify(axis)}${keepdim ? ' keepdim' : ''}`,
       inputs: [{ shape }],
-      build: (b: Builder, x: Var) => (type === 'reduce_sum' ? orig.reduceSum : orig.reduceMean)(b, x, axis, keepdim),
+      build: (b: Builder, x: Var) => REDUCTIONS[type](b, x, axis, keepdim),
     })),
   ),
+  // Small integers give ties of the maximum.
+  ...(
+    [
+      [[3, 4], [1], false],
+      [[2, 3, 4], [0, 2], true],
+    ] as const
+  ).map(([shape, axis, keepdim]) => ({
+    name: `reduce_max with ties ${fmt(shape)} axis ${JSON.stringify(axis)}${keepdim ? ' keepdim' : ''}`,
+    inputs: [{ shape, values: 'integers' as const }],
+    build: (b: Builder, x: Var) => orig.reduceMax(b, x, axis, keepdim),
+  })),
+  ...(['reduce_max', 'logsumexp'] as const).map((type) => ({
+    name: `${type} of large, infinite and NaN rows`,
+    inputs: [{ shape: [5, 3], data: EXTREME_ROWS }],
+    build: (b: Builder, x: Var) => REDUCTIONS[type](b, x, 1),
+  })),
+  {
+    name: 'logsumexp over an empty axis is -Infinity',
+    inputs: [{ shape: [2, 0] }],
+    build: (b: Builder, x: Var) => orig.logsumexp(b, x, 1),
+  },
+  ...(['softmax', 'log_softmax'] as const).flatMap((type) => {
+    const fn = type === 'softmax' ? orig.softmax : orig.logSoftmax;
+    return [
+      ...(
+        [
+          [[3], -1],
+          [[1], 0],
+          [[2, 3], 0],
+          [[2, 3, 4], 1],
+          [[2, 3, 4], -1],
+          [[2, 0], 1],
+          [[0, 3], 1],
+        ] as const
+      ).map(([shape, axis]) => ({
+        name: `${type} ${fmt(shape)} axis ${axis}`,
+        inputs: [{ shape }],
+        build: (b: Builder, x: Var) => fn(b, x, axis),
+      })),
+      {
+        name: `${type} of large, infinite and NaN rows`,
+        inputs: [{ shape: [5, 3], data: EXTREME_ROWS }],
+        build: (b: Builder, x: Var) => fn(b, x, 1),
+      },
+    ];
+  }),
+  {
+    name: 'sigmoid of large and small values',
+    inputs: [{ shape: [8], data: [-1000, -40, -1, -0.5, 0, 0.5, 40, 1000] }],
+    build: (b: Builder, x: Var) => orig.sigmoid(b, x),
+  },
+  ...CONCATS.map(({ shapes, axis }) => ({
+    name: `concat ${shapes.map(fmt).join(' ')} axis ${axis}`,
+    inputs: shapes.map((shape) => ({ shape })),
+    build: (b: Builder, ...xs: Var[]) => orig.concat(b, xs, axis),
+  })),
+  ...SLICES.map(({ shape, axes, starts, ends, steps }) => ({
+    name: `slice ${fmt(shape)} axes ${fmt(axes)} from ${JSON.stringify(starts)} to ${JSON.stringify(ends)}${steps ? ` by ${fmt(steps)}` : ''}`,
+    inputs: [{ shape }],
+    build: (b: Builder, x: Var) => orig.slice(b, x, axes, starts, ends, steps),
+  })),
+  ...PADS.map(({ shape, before, after, interior }) => ({
+    name: `pad ${fmt(shape)} before ${fmt(before)} after ${fmt(after)}${interior ? ` interior ${fmt(interior)}` : ''}`,
+    inputs: [{ shape }],
+    build: (b: Builder, x: Var) => orig.pad(b, x, before, after, interior),
+  })),
   ...(
     [
       [1, [2, 3], null, false],
@@ -231,6 +348,21 @@ const int32Cases: Case[] = [
     inputs: [{ shape: [2, 1], dtype: 'bool', values: 'bool' }, { shape: [3], values: 'integers' }, { shape: [], values: 'integers' }],
     build: (b, c, x, y) => orig.where(b, c, x, y),
   },
+  ...CONCATS.slice(0, 3).map(({ shapes, axis }) => ({
+    name: `concat ${shapes.map(fmt).join(' ')} axis ${axis}`,
+    inputs: shapes.map((shape) => ({ shape, values: 'integers' as const })),
+    build: (b: Builder, ...xs: Var[]) => orig.concat(b, xs, axis),
+  })),
+  ...SLICES.slice(4, 7).map(({ shape, axes, starts, ends, steps }) => ({
+    name: `slice ${fmt(shape)} axes ${fmt(axes)}`,
+    inputs: [{ shape, values: 'integers' as const }],
+    build: (b: Builder, x: Var) => orig.slice(b, x, axes, starts, ends, steps),
+  })),
+  ...PADS.slice(1, 3).map(({ shape, before, after, interior }) => ({
+    name: `pad ${fmt(shape)} before ${fmt(before)} after ${fmt(after)}`,
+    inputs: [{ shape, values: 'integers' as const }],
+    build: (b: Builder, x: Var) => orig.pad(b, x, before, after, interior),
+  })),
   {
     name: 'reshape [2,3] to [3,-1]',
     inputs: [{ shape: [2, 3], values: 'integers' }],
@@ -373,6 +505,84 @@ const closedFormCases: ClosedFormCase[] = [
     build: (b, x) => orig.scale(b, x, 2, -1),
     shape: [2],
     expected: [-1, 2],
+  },
+  {
+    // Shifting by 1000 changes nothing: softmax([1000, 1001, 1002]) = [1, e, e²] / (1 + e + e²).
+    name: 'softmax of large values',
+    inputs: [{ shape: [3], data: [1000, 1001, 1002] }],
+    build: (b, x) => orig.softmax(b, x),
+    shape: [3],
+    expected: [1, Math.E, Math.E ** 2].map((v) => v / (1 + Math.E + Math.E ** 2)),
+  },
+  {
+    name: 'log_softmax of large values',
+    inputs: [{ shape: [3], data: [1000, 1001, 1002] }],
+    build: (b, x) => orig.logSoftmax(b, x),
+    shape: [3],
+    expected: [0, 1, 2].map((v) => v - Math.log(1 + Math.E + Math.E ** 2)),
+  },
+  {
+    name: 'softmax along axis 0 with a -Infinity element',
+    inputs: [{ shape: [2, 2], data: [-Infinity, 0, 0, 0] }],
+    build: (b, x) => orig.softmax(b, x, 0),
+    shape: [2, 2],
+    expected: [0, 0.5, 1, 0.5],
+  },
+  {
+    name: 'logsumexp of large values',
+    inputs: [{ shape: [3], data: [1000, 1001, 1002] }],
+    build: (b, x) => orig.logsumexp(b, x),
+    shape: [],
+    expected: [1002 + Math.log(1 + Math.exp(-1) + Math.exp(-2))],
+  },
+  {
+    name: 'logsumexp of rows with -Infinity elements',
+    inputs: [{ shape: [2, 3], data: [-Infinity, 0, Math.log(3), -Infinity, -Infinity, -Infinity] }],
+    build: (b, x) => orig.logsumexp(b, x, 1, true),
+    shape: [2, 1],
+    expected: [Math.log(4), -Infinity],
+  },
+  {
+    name: 'sigmoid of large and small values',
+    inputs: [{ shape: [4], data: [-1000, 0, 1000, 2] }],
+    build: (b, x) => orig.sigmoid(b, x),
+    shape: [4],
+    expected: [0, 0.5, 1, 1 / (1 + Math.exp(-2))],
+  },
+  {
+    name: 'relu',
+    inputs: [{ shape: [3], data: [-1, 0, 2.5] }],
+    build: (b, x) => orig.relu(b, x),
+    shape: [3],
+    expected: [0, 0, 2.5],
+  },
+  {
+    name: 'reduce_max over axis 1 with a tie',
+    inputs: [{ shape: [2, 3], data: [1, 5, 3, 7, 2, 7] }],
+    build: (b, x) => orig.reduceMax(b, x, 1),
+    shape: [2],
+    expected: [5, 7],
+  },
+  {
+    name: 'concat along axis 1',
+    inputs: [{ shape: [2, 2], data: [1, 2, 3, 4] }, { shape: [2, 1], data: [5, 6] }],
+    build: (b, x, y) => orig.concat(b, [x, y], 1),
+    shape: [2, 3],
+    expected: [1, 2, 5, 3, 4, 6],
+  },
+  {
+    name: 'slice from a negative start with a step',
+    inputs: [{ shape: [6], data: [0, 1, 2, 3, 4, 5] }],
+    build: (b, x) => orig.slice(b, x, [0], [-5], [null], [2]),
+    shape: [3],
+    expected: [1, 3, 5],
+  },
+  {
+    name: 'pad with interior zeros',
+    inputs: [{ shape: [2], data: [1, 2] }],
+    build: (b, x) => orig.pad(b, x, [1], [2], [1]),
+    shape: [6],
+    expected: [0, 1, 0, 2, 0, 0],
   },
   {
     name: 'sub of a column and a row',

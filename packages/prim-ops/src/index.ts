@@ -29,6 +29,13 @@ import {
   type TensorType,
   type Var,
 } from '@primgrad/ir';
+import { concatPDef } from './concat.js';
+import { padPDef } from './pad.js';
+import { slicePDef } from './slice.js';
+
+export { concatP, concatPDef } from './concat.js';
+export { padP, padPDef } from './pad.js';
+export { sliceP, slicePDef, slicePShape } from './slice.js';
 
 export const PACKAGE_NAME = '@primgrad/prim-ops';
 
@@ -158,6 +165,26 @@ export const reduceSumPDef: OpDef<{ axis: number[]; keepdim: boolean }> = {
   },
 };
 
+export const reduceMaxPDef: OpDef<{ axis: number[]; keepdim: boolean }> = {
+  type: 'reduce_max_p',
+  kind: 'prim',
+  inputs: ['x'],
+  doc: 'maximum over attr axis (sorted, non-negative, each of size 1 or more), keeping reduced dims as 1 when keepdim',
+  infer([x], attrs) {
+    requireFloat('reduce_max_p', x!);
+    const axes = normalizeAxes('reduce_max_p', intListAttr('reduce_max_p', attrs, 'axis'), x!.shape.length, x!.shape);
+    const empty = axes.find((a) => x!.shape[a] === 0);
+    if (empty !== undefined) {
+      throw new ShapeError('reduce_max_p', `axis ${empty} has size 0, and the maximum of no elements is undefined`, [x!.shape]);
+    }
+    const keepdim = attrs.keepdim === true;
+    const shape = keepdim
+      ? x!.shape.map((d, i) => (axes.includes(i) ? 1 : d))
+      : x!.shape.filter((_, i) => !axes.includes(i));
+    return [{ shape, dtype: x!.dtype }];
+  },
+};
+
 export const fillConstantPDef: OpDef<{ shape: number[]; dtype: DType; value: number }> = {
   type: 'fill_constant_p',
   kind: 'prim',
@@ -186,7 +213,8 @@ export const castPDef: OpDef<{ dtype: DType }> = {
 export const primOpDefs: readonly OpDef<any>[] = [
   addPDef, subPDef, mulPDef, divPDef, maxPDef, powPDef, eqPDef, gtPDef, gePDef,
   negPDef, expPDef, logPDef, tanhPDef, sqrtPDef, sinPDef, cosPDef, absPDef,
-  selectPDef, matmulPDef, reshapePDef, broadcastPDef, transposePDef, reduceSumPDef, fillConstantPDef, castPDef,
+  selectPDef, matmulPDef, reshapePDef, broadcastPDef, transposePDef, reduceSumPDef, reduceMaxPDef,
+  concatPDef, slicePDef, padPDef, fillConstantPDef, castPDef,
 ];
 
 /** The plugin defining every prim. Their rules come from the packages named in `providers`. */
@@ -228,6 +256,8 @@ export const broadcastP = (b: Builder, x: Var, shape: Shape): Var => b.emit1('br
 export const transposeP = (b: Builder, x: Var, perm: readonly number[]): Var => b.emit1('transpose_p', [x], { perm: [...perm] });
 export const reduceSumP = (b: Builder, x: Var, axis: readonly number[], keepdim = false): Var =>
   b.emit1('reduce_sum_p', [x], { axis: [...axis], keepdim });
+export const reduceMaxP = (b: Builder, x: Var, axis: readonly number[], keepdim = false): Var =>
+  b.emit1('reduce_max_p', [x], { axis: [...axis], keepdim });
 export const fillConstantP = (b: Builder, shape: Shape, dtype: DType, value: number): Var =>
   b.emit1('fill_constant_p', [], { shape: [...shape], dtype, value });
 export const castP = (b: Builder, x: Var, dtype: DType): Var => b.emit1('cast_p', [x], { dtype });

@@ -23,6 +23,12 @@ describe('prim shape inference', () => {
     { prim: 'gt_p', build: ({ b, input }) => prims.gtP(b, input([2]), input([2])), shape: [2], dtype: 'bool' },
     { prim: 'select_p', build: ({ b, input }) => prims.selectP(b, input([2], 'bool'), input([2]), input([2])), shape: [2] },
     { prim: 'cast_p', build: ({ b, input }) => prims.castP(b, input([2]), 'int32'), shape: [2], dtype: 'int32' },
+    { prim: 'reduce_max_p', build: ({ b, input }) => prims.reduceMaxP(b, input([2, 3, 4]), [0, 2]), shape: [3] },
+    { prim: 'reduce_max_p keepdim', build: ({ b, input }) => prims.reduceMaxP(b, input([2, 3]), [1], true), shape: [2, 1] },
+    { prim: 'concat_p', build: ({ b, input }) => prims.concatP(b, [input([2, 1]), input([2, 3]), input([2, 0])], 1), shape: [2, 4] },
+    { prim: 'slice_p with a step', build: ({ b, input }) => prims.sliceP(b, input([7, 2]), [1, 0], [7, 2], [3, 1]), shape: [2, 2] },
+    { prim: 'slice_p empty', build: ({ b, input }) => prims.sliceP(b, input([3]), [2], [2], [1]), shape: [0] },
+    { prim: 'pad_p', build: ({ b, input }) => prims.padP(b, input([2, 3]), [1, 0], [0, 2], [0, 1]), shape: [3, 7] },
   ];
 
   it.each(cases)('$prim', ({ build, shape, dtype }) => {
@@ -50,6 +56,36 @@ describe('prim errors', () => {
       prim: 'select_p needs a bool condition',
       build: ({ b, input }) => prims.selectP(b, input([2]), input([2]), input([2])),
       message: 'select_p: condition must be bool, got float64.',
+    },
+    {
+      prim: 'reduce_max_p over an empty axis',
+      build: ({ b, input }) => prims.reduceMaxP(b, input([0, 2]), [0]),
+      message: 'reduce_max_p: axis 0 has size 0, and the maximum of no elements is undefined (input shapes: [0,2])',
+    },
+    {
+      prim: 'concat_p with a negative axis',
+      build: ({ b, input }) => prims.concatP(b, [input([2]), input([2])], -1),
+      message: "concat_p: attr 'axis' must be an axis from 0 to 0, got -1.",
+    },
+    {
+      prim: 'concat_p with mismatched dims',
+      build: ({ b, input }) => prims.concatP(b, [input([2, 3]), input([3, 3])], 1),
+      message: 'concat_p: inputs must agree on every axis but 1 (input shapes: [2,3], [3,3])',
+    },
+    {
+      prim: 'slice_p with an end past the dim',
+      build: ({ b, input }) => prims.sliceP(b, input([3]), [0], [4], [1]),
+      message: 'slice_p: axis 0 of x [3] needs 0 <= start <= end <= 3 and step >= 1, got start 0, end 4, step 1.',
+    },
+    {
+      prim: 'slice_p with too few bounds',
+      build: ({ b, input }) => prims.sliceP(b, input([3, 2]), [0], [3], [1]),
+      message: "slice_p: attrs 'starts', 'ends' and 'steps' need one entry per axis of x [3,2], got 1, 1 and 1.",
+    },
+    {
+      prim: 'pad_p with a negative count',
+      build: ({ b, input }) => prims.padP(b, input([3]), [0], [-1], [0]),
+      message: "pad_p: attr 'after' must be one non-negative integer per axis of x [3], got [-1].",
     },
     { prim: 'log_p of int32', build: ({ b, input }) => prims.logP(b, input([2], 'int32')), message: /log_p: input 'x' must be float32 or float64/ },
   ];

@@ -47,6 +47,10 @@ export const sin = unary('sin', native.sin);
 export const cos = unary('cos', native.cos);
 export const abs = unary('abs', native.abs);
 export const assign = unary('assign', native.assign);
+/** The logistic sigmoid 1 / (1 + exp(-x)), computed without overflow for large |x|. */
+export const sigmoid = unary('sigmoid', native.sigmoid);
+/** max(x, 0), whose derivative at 0 is 0. */
+export const relu = unary('relu', native.relu);
 
 export const scale = (x: Var, factor: number, bias = 0): Var => native.scale(builderOf([checkVar('scale', x, 'x')]), x, factor, bias);
 export const where = (condition: Var, x: Var, y: Var): Var => native.where(builderOf([condition, x, y]), condition, x, y);
@@ -60,10 +64,42 @@ export const mean = (x: Var, axis: number | readonly number[] | null = null, kee
 /** The p-norm over `axis` (every element when null); p = 2 is the Euclidean or Frobenius norm. */
 export const norm = (x: Var, p = 2, axis: number | readonly number[] | null = null, keepdim = false): Var =>
   native.pNorm(builderOf([checkVar('norm', x, 'x')]), x, p, axis, keepdim);
+/** The maximum over `axis` (every axis when null). Tied maxima share the derivative evenly. */
+export const max = (x: Var, axis: number | readonly number[] | null = null, keepdim = false): Var =>
+  native.reduceMax(builderOf([checkVar('max', x, 'x')]), x, axis, keepdim);
+/** log(sum(exp(x))) over `axis` (every axis when null), shifted by the maximum so it cannot overflow. */
+export const logsumexp = (x: Var, axis: number | readonly number[] | null = null, keepdim = false): Var =>
+  native.logsumexp(builderOf([checkVar('logsumexp', x, 'x')]), x, axis, keepdim);
+/** exp(x) / sum(exp(x)) along `axis`, shifted by the maximum so it cannot overflow. */
+export const softmax = (x: Var, axis = -1): Var => native.softmax(builderOf([checkVar('softmax', x, 'x')]), x, axis);
+/** x - logsumexp(x) along `axis`, shifted by the maximum so it cannot overflow. */
+export const logSoftmax = (x: Var, axis = -1): Var => native.logSoftmax(builderOf([checkVar('logSoftmax', x, 'x')]), x, axis);
 export const reshape = (x: Var, shape: readonly number[]): Var => native.reshape(builderOf([checkVar('reshape', x, 'x')]), x, shape);
 export const transpose = (x: Var, perm: readonly number[]): Var => native.transpose(builderOf([checkVar('transpose', x, 'x')]), x, perm);
 export const broadcastTo = (x: Var, shape: readonly number[]): Var =>
   native.broadcastTo(builderOf([checkVar('broadcastTo', x, 'x')]), x, shape);
+/** Joins `xs` along `axis`; their other dims must agree. */
+export const concat = (xs: readonly Var[], axis = 0): Var => {
+  if (!Array.isArray(xs) || xs.length === 0) {
+    throw new ArgumentError(`concat: 'xs' must be a non-empty array of vars, got ${Array.isArray(xs) ? 'an empty array' : typeof xs}.`);
+  }
+  const vars = xs.map((x, i) => checkVar('concat', x, `xs[${i}]`));
+  return native.concat(builderOf(vars), vars, axis);
+};
+/**
+ * numpy's `x[start:end:step]` on each of `axes`: negative starts and ends count from the end,
+ * out-of-range ones are clamped, null means the start or end of the axis. Steps are positive.
+ */
+export const slice = (
+  x: Var,
+  axes: readonly number[],
+  starts: readonly (number | null)[],
+  ends: readonly (number | null)[],
+  steps?: readonly number[],
+): Var => native.slice(builderOf([checkVar('slice', x, 'x')]), x, axes, starts, ends, steps);
+/** x with `before[i]` zeros before, `after[i]` after and `interior[i]` between the elements of axis i. */
+export const pad = (x: Var, before: readonly number[], after: readonly number[], interior?: readonly number[]): Var =>
+  native.pad(builderOf([checkVar('pad', x, 'x')]), x, before, after, interior);
 export const cast = (x: Var, dtype: DType): Var => native.cast(builderOf([checkVar('cast', x, 'x')]), x, dtype);
 /** A constant of `shape` and `dtype`, built in the current main program. */
 export const fillConstant = (shape: readonly number[], dtype: DType, value: number): Var =>

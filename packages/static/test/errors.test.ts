@@ -9,6 +9,7 @@ import { CPUPlace, backendCpuPlugin } from '@primgrad/backend-cpu';
 import {
   Executor,
   add,
+  concat,
   createParameter,
   data,
   disablePrim,
@@ -18,6 +19,8 @@ import {
   prim2orig,
   programGuard,
   scale,
+  slice,
+  softmax,
   tanh,
   type RunOptions,
 } from '../src/index.js';
@@ -83,6 +86,23 @@ describe('errors', () => {
 
   it('an unknown dim in data() says shapes are static', () => {
     expect(() => build(() => data('x', [-1, 3], 'float64'))).toThrow(/shape \[-1,3\] has an unknown dim; shapes are static here/);
+  });
+
+  it('concat of no vars names the argument', () => {
+    expect(() => build(() => concat([]))).toThrow("concat: 'xs' must be a non-empty array of vars, got an empty array.");
+    expect(() => build(() => concat([data('x', [2], 'float64'), 3 as never]))).toThrow("concat: 'xs[1]' must be a var (got number).");
+  });
+
+  it('slice with a zero step names the op and the axis', () => {
+    expect(() => build(() => slice(data('x', [4], 'float64'), [0], [0], [4], [0]))).toThrow(
+      'slice: steps must be positive integers, got 0 for axis 0; reversing an axis is not supported.',
+    );
+  });
+
+  it('softmax of a 0-d var names the op and the shape', () => {
+    expect(() => build(() => softmax(data('x', [], 'float64')))).toThrow(
+      'softmax: axis -1 is out of range for rank 0; x needs rank 1 or more (input shapes: [])',
+    );
   });
 
   it('gradients of a non-var names the argument', () => {

@@ -100,6 +100,36 @@ export function primCheckCases(): NamedCheckSpec[] {
   cases.push(shapeCase('reduce_sum_p', [2, 3], { axis: [], keepdim: false }));
   cases.push(shapeCase('reduce_sum_p', [], { axis: [], keepdim: false }));
 
+  // Uniform draws have no ties, so reduce_max_p is differentiable at them.
+  for (const keepdim of [false, true]) {
+    cases.push(shapeCase('reduce_max_p', [2, 3, 4], { axis: [1], keepdim }));
+    cases.push(shapeCase('reduce_max_p', [2, 3, 4], { axis: [0, 2], keepdim }));
+    cases.push(shapeCase('reduce_max_p', [2, 3, 4], { axis: [0, 1, 2], keepdim }));
+    cases.push(shapeCase('reduce_max_p', [1, 3], { axis: [0], keepdim }));
+  }
+  cases.push(shapeCase('reduce_max_p', [2, 3], { axis: [], keepdim: false }));
+  cases.push(shapeCase('reduce_max_p', [], { axis: [], keepdim: false }));
+
+  cases.push(named('concat_p', [f64([2, 3]), f64([2, 1]), f64([2, 2])], { attrs: { axis: 1 } }));
+  cases.push(named('concat_p', [f64([1, 3]), f64([2, 3])], { attrs: { axis: 0 } }));
+  cases.push(named('concat_p', [f64([3])], { attrs: { axis: 0 } }));
+  cases.push(named('concat_p', [f64([2, 0]), f64([2, 3])], { attrs: { axis: 1 } }));
+  cases.push(named('concat_p', [f64([2, 3]), f64([2, 1]), f64([2, 2])], { attrs: { axis: 1 }, wrt: [1] }));
+  cases.push(named('concat_p', [f64([2, 3]), f64([2, 1]), f64([2, 2])], { attrs: { axis: 1 }, wrt: [0, 2] }));
+
+  cases.push(shapeCase('slice_p', [2, 3, 4], { starts: [0, 1, 1], ends: [2, 3, 4], steps: [1, 1, 2] }));
+  cases.push(shapeCase('slice_p', [5], { starts: [1], ends: [5], steps: [2] }));
+  cases.push(shapeCase('slice_p', [7], { starts: [0], ends: [6], steps: [3] }));
+  cases.push(shapeCase('slice_p', [3, 3], { starts: [1, 0], ends: [1, 3], steps: [1, 1] }));
+  cases.push(shapeCase('slice_p', [4, 1], { starts: [0, 0], ends: [4, 1], steps: [1, 1] }));
+  cases.push(shapeCase('slice_p', [], { starts: [], ends: [], steps: [] }));
+
+  cases.push(shapeCase('pad_p', [2, 3], { before: [1, 0], after: [0, 2], interior: [0, 1] }));
+  cases.push(shapeCase('pad_p', [3], { before: [0], after: [0], interior: [2] }));
+  cases.push(shapeCase('pad_p', [1, 2], { before: [2, 1], after: [1, 0], interior: [3, 0] }));
+  cases.push(shapeCase('pad_p', [0, 2], { before: [1, 0], after: [1, 0], interior: [0, 1] }));
+  cases.push(shapeCase('pad_p', [], { before: [], after: [], interior: [] }));
+
   cases.push(castCase('float64', 'float64'));
   // A float32 result rounds each value to about 6e-8 relative, which limits both checks.
   cases.push(castCase('float64', 'float32', { step: 1e-3, tol: { rtol: 1e-3, atol: 1e-3 } }));

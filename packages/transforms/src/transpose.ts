@@ -78,8 +78,11 @@ export function transpose(
       const def = registry.opDef(op.type);
       const isLinear = op.inputs.map((v) => linear.has(v));
       const linearIn = new Set(def.linearIn ?? []);
+      // The last named input of a variadic op repeats, so listing it covers every repeat.
+      const repeated = def.variadic ? def.inputs.length - 1 : -1;
+      const isLinearIn = (i: number): boolean => linearIn.has(i) || (repeated >= 0 && i > repeated && linearIn.has(repeated));
       isLinear.forEach((lin, i) => {
-        if (lin && !linearIn.has(i)) {
+        if (lin && !isLinearIn(i)) {
           throw new PrimgradError(
             `transpose: op '${op.type}' reads tangent '${op.inputs[i]!.name}' as input ${i}, but it is not linear in that input ` +
               `(linear in: ${[...linearIn].join(', ') || 'none'}). Its linearize rule, or a rule before it, emitted a non-linear use of a tangent.`,

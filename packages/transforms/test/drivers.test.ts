@@ -192,6 +192,37 @@ describe('linearize and transpose', () => {
   });
 });
 
+describe('transpose of a variadic prim', () => {
+  // sum_all_p(x, xs...) adds its inputs. One listing linearIn [0, 1] is linear in every repeat of
+  // input 1; one listing [0] is linear in its first input only.
+  const variadicPlugin = (linearIn: number[]): Plugin => ({
+    name: 'toy-variadic',
+    contract: PLUGIN_CONTRACT_VERSION,
+    ops: [{ type: 'sum_all_p', kind: 'prim', inputs: ['x', 'xs'], variadic: true, linearIn, infer: ([x]) => [{ shape: x!.shape, dtype: x!.dtype }] }],
+    linearize: { sum_all_p: (b, _op, tangents) => [b.emit1('sum_all_p', tangents.filter((t): t is Var => t !== null))] },
+    transpose: { sum_all_p: (_b, op, [ct], linear) => op.inputs.map((_, i) => (linear[i] ? ct! : null)) },
+  });
+
+  function run(linearIn: number[]) {
+    const registry = createRegistry([origOpsPlugin, primOpsPlugin, toyRules, variadicPlugin(linearIn)]);
+    const block = new Program().globalBlock();
+    const xs = [0, 1, 2].map((i) => block.createVar({ name: `x${i}`, shape: [2], dtype: 'float64', isData: true }));
+    const y = new Builder(block, registry).emit1('sum_all_p', xs);
+    const { xsDot, ysDot } = linearize(block, registry, xs, [y]);
+    return transpose(block, registry, xsDot, ysDot);
+  }
+
+  it('is linear in every repeat of the last input that linearIn lists', () => {
+    const { xsBar } = run([0, 1]);
+
+    expect(xsBar.every((bar) => bar !== null)).toBe(true);
+  });
+
+  it('rejects a tangent in a repeat that linearIn leaves out', () => {
+    expect(() => run([0])).toThrow(/op 'sum_all_p' reads tangent 'x1_dot' as input 1, but it is not linear in that input \(linear in: 0\)/);
+  });
+});
+
 describe('backward', () => {
   it('names the vjp package when a rule is missing', () => {
     const { registry, block, b, x } = setup();

@@ -4,9 +4,12 @@
  * shape and dtype of those inputs, and passes a null (symbolic-zero) cotangent through as null.
  */
 import { PLUGIN_CONTRACT_VERSION, type Plugin, type TransposeRule } from '@primgrad/ir';
+import { concatRules } from './concat.js';
 import { elementwiseRules } from './elementwise.js';
 import { matmulRules } from './matmul.js';
+import { padRules } from './pad.js';
 import { shapeRules } from './shape.js';
+import { sliceRules } from './slice.js';
 
 export const PACKAGE_NAME = '@primgrad/transpose-rules';
 
@@ -15,6 +18,9 @@ export const transposeRules: Readonly<Record<string, TransposeRule>> = {
   ...elementwiseRules,
   ...matmulRules,
   ...shapeRules,
+  ...concatRules,
+  ...sliceRules,
+  ...padRules,
 };
 
 /** The plugin carrying a transpose rule for every prim with a non-empty linearIn. Register it after primOpsPlugin. */

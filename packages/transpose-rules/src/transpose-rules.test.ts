@@ -123,6 +123,55 @@ describe('transpose rules directly', () => {
     expect(xBar!.dtype).toBe('float64');
   });
 
+  it.each([
+    ['slice_p', { starts: [1, 0], ends: [4, 2], steps: [2, 1] }],
+    ['pad_p', { before: [1, 0], after: [0, 2], interior: [1, 0] }],
+  ] as const)('%s with a zero cotangent emits nothing', (type, attrs) => {
+    const { op, rules } = oneOp(type, [[4, 2]], attrs);
+
+    expect(transposeRules[type]!(rules, op, [null], [true])).toEqual([null]);
+    expect(rules.emitted).toEqual([]);
+  });
+
+  it('slice_p places the cotangent back with pad_p', () => {
+    // x[1:4:2] of 5 elements reads positions 1 and 3: 1 zero before, 1 between, 1 after.
+    const { op, ct, rules } = oneOp('slice_p', [[5]], { starts: [1], ends: [4], steps: [2] });
+
+    const [xBar] = transposeRules.slice_p!(rules, op, [ct], [true]);
+
+    expect(xBar!.shape).toEqual([5]);
+    expect(rules.emitted.map((e) => [e.type, e.attrs])).toEqual([['pad_p', { before: [1], after: [1], interior: [1] }]]);
+  });
+
+  it('pad_p reads the cotangent back with slice_p', () => {
+    // 2 elements with 1 zero before, 2 between and 1 after sit at positions 1 and 4 of 6.
+    const { op, ct, rules } = oneOp('pad_p', [[2]], { before: [1], after: [1], interior: [2] });
+
+    const [xBar] = transposeRules.pad_p!(rules, op, [ct], [true]);
+
+    expect(xBar!.shape).toEqual([2]);
+    expect(rules.emitted.map((e) => [e.type, e.attrs])).toEqual([['slice_p', { starts: [1], ends: [5], steps: [3] }]]);
+  });
+
+  it('concat_p slices the cotangent for the linear inputs only', () => {
+    const { op, ct, rules } = oneOp('concat_p', [[2, 3], [2, 1], [2, 2]], { axis: 1 });
+
+    const ctIns = transposeRules.concat_p!(rules, op, [ct], [false, true, true]);
+
+    expect(ctIns.map((v) => v?.shape ?? null)).toEqual([null, [2, 1], [2, 2]]);
+    expect(rules.emitted.map((e) => e.attrs)).toEqual([
+      { starts: [0, 3], ends: [2, 4], steps: [1, 1] },
+      { starts: [0, 4], ends: [2, 6], steps: [1, 1] },
+    ]);
+  });
+
+  it('concat_p with a zero cotangent returns nulls', () => {
+    const { op, rules } = oneOp('concat_p', [[2], [3]], { axis: 0 });
+
+    expect(transposeRules.concat_p!(rules, op, [null], [true, true])).toEqual([null, null]);
+    expect(rules.emitted).toEqual([]);
+  });
+
   it('cast_p cotangent takes the input dtype', () => {
     const { op, ct, rules } = oneOp('cast_p', [[2]], { dtype: 'float32' });
 

@@ -1,5 +1,5 @@
 import { floatScalarAttr, type VjpRule } from '@primgrad/ir';
-import { cos, div, greaterThan, mul, neg, scale, sin, where } from '@primgrad/orig-ops';
+import { cos, div, greaterEqual, greaterThan, mul, neg, scale, sin, where } from '@primgrad/orig-ops';
 import { binaryVjp, scalar, unaryVjp, unbroadcast } from './helpers.js';
 
 /** Vjp rules of the elementwise native ops whose derivative is a plain expression of x and y. */
@@ -60,6 +60,15 @@ export const elementwiseRules: Readonly<Record<string, VjpRule>> = {
     const zero = scalar(b, 0, x.dtype);
     const belowZero = where(b, greaterThan(b, zero, x), neg(b, ct), zero);
     return where(b, greaterThan(b, x, zero), ct, belowZero);
+  }),
+
+  // x̄ = ct y (1 - y)
+  sigmoid: unaryVjp((b, ct, _x, y) => mul(b, ct, mul(b, y, scale(b, y, -1, 1)))),
+
+  // x̄ = ct where x > 0, else 0; 0 at x = 0 as in the lowering select(0 >= x, 0, x)
+  relu: unaryVjp((b, ct, x) => {
+    const zero = scalar(b, 0, x.dtype);
+    return where(b, greaterEqual(b, zero, x), zero, ct);
   }),
 
   // x̄ = ct

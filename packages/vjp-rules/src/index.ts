@@ -6,15 +6,22 @@
  */
 import { PLUGIN_CONTRACT_VERSION, type Plugin, type VjpRule } from '@primgrad/ir';
 import { cast } from './cast.js';
+import { concat } from './concat.js';
 import { elementwiseRules } from './elementwise.js';
 import { floatInputsOnly } from './helpers.js';
+import { logSoftmax } from './log_softmax.js';
+import { logsumexp } from './logsumexp.js';
 import { matmul } from './matmul.js';
 import { maximum } from './maximum.js';
 import { pNorm } from './p_norm.js';
+import { pad } from './pad.js';
 import { pow } from './pow.js';
+import { reduceMax } from './reduce_max.js';
 import { reduceMean } from './reduce_mean.js';
 import { reduceSum } from './reduce_sum.js';
 import { shapeRules } from './shape.js';
+import { slice } from './slice.js';
+import { softmax } from './softmax.js';
 import { where } from './where.js';
 
 export const PACKAGE_NAME = '@primgrad/vjp-rules';
@@ -28,7 +35,14 @@ const rules: Readonly<Record<string, VjpRule>> = {
   matmul,
   reduce_sum: reduceSum,
   reduce_mean: reduceMean,
+  reduce_max: reduceMax,
+  logsumexp,
+  softmax,
+  log_softmax: logSoftmax,
   p_norm: pNorm,
+  concat,
+  slice,
+  pad,
   cast,
   // fill_constant has no inputs, so there is nothing to return a cotangent for.
   fill_constant: () => [],

@@ -41,6 +41,8 @@ const UNARY: readonly [string, (b: Builder, x: Var) => Var, Sampler | undefined]
   ['sin', orig.sin, undefined],
   ['cos', orig.cos, undefined],
   ['abs', orig.abs, NONZERO],
+  ['sigmoid', orig.sigmoid, uniform(-4, 4)],
+  ['relu', orig.relu, NONZERO],
   ['assign', orig.assign, undefined],
 ];
 
@@ -83,6 +85,45 @@ const REDUCTIONS: readonly [number[], number[] | null, boolean][] = [
   [[], null, false],
   [[1], [0], false],
   [[3], [], false],
+];
+
+const REDUCERS = {
+  reduce_sum: orig.reduceSum,
+  reduce_mean: orig.reduceMean,
+  reduce_max: orig.reduceMax,
+  logsumexp: orig.logsumexp,
+} as const;
+
+const SOFTMAXES: readonly [number[], number][] = [
+  [[3], -1],
+  [[1], 0],
+  [[2, 3], 0],
+  [[2, 3, 4], 1],
+];
+
+/** Values near 1000, where exp overflows unless the op subtracts the maximum first. */
+const LARGE = uniform(999, 1001);
+
+const CONCATS: readonly [number[][], number][] = [
+  [[[2, 3], [2, 1], [2, 2]], 1],
+  [[[1, 3], [2, 3]], 0],
+  [[[3]], 0],
+  [[[2, 0], [2, 3]], -1],
+];
+
+const SLICES: readonly [number[], number[], (number | null)[], (number | null)[], number[] | undefined][] = [
+  [[5], [0], [1], [4], undefined],
+  [[5], [0], [-4], [null], [2]],
+  [[2, 3, 4], [2, 0], [1, 1], [null, 2], [2, 1]],
+  [[3, 4], [1], [3], [1], undefined],
+  [[2, 3], [], [], [], undefined],
+];
+
+const PADS: readonly [number[], number[], number[], number[] | undefined][] = [
+  [[3], [1], [2], undefined],
+  [[2, 3], [1, 0], [0, 2], [1, 2]],
+  [[], [], [], undefined],
+  [[0, 2], [1, 0], [0, 1], [0, 1]],
 ];
 
 const P_NORMS: readonly [number, number[], number[] | null, boolean][] = [
@@ -164,13 +205,69 @@ export const gradCases: readonly GradCase[] = [
     inputs: [{ shape: x }, { shape: y }],
     build: (b: Builder, xv: Var, yv: Var) => orig.matmul(b, xv, yv, { transX, transY }),
   })),
-  ...(['reduce_sum', 'reduce_mean'] as const).flatMap((op) =>
+  ...(Object.keys(REDUCERS) as (keyof typeof REDUCERS)[]).flatMap((op) =>
     REDUCTIONS.map(([shape, axis, keepdim]) => ({
       name: `${op} ${fmt(shape)} axis ${axisName(axis)}${keepdim ? ' keepdim' : ''}`,
       inputs: [{ shape }],
-      build: (b: Builder, x: Var) => (op === 'reduce_sum' ? orig.reduceSum : orig.reduceMean)(b, x, axis, keepdim),
+      build: (b: Builder, x: Var) => REDUCERS[op](b, x, axis, keepdim),
     })),
   ),
+  {
+    name: 'logsumexp of large values',
+    inputs: [{ shape: [2, 3], sampler: LARGE }],
+    build: (b: Builder, x: Var) => orig.logsumexp(b, x, 1),
+  },
+  {
+    // The -Infinity column adds exp(-Infinity) = 0 to each sum, and gets a cotangent of 0.
+    name: 'logsumexp with a -Infinity column',
+    inputs: [{ shape: [2, 3] }],
+    build: (b: Builder, x: Var) => orig.logsumexp(b, orig.concat(b, [x, orig.fillConstant(b, [2, 1], 'float64', -Infinity)], 1), 1),
+  },
+  ...(['softmax', 'log_softmax'] as const).flatMap((op) => {
+    const fn = op === 'softmax' ? orig.softmax : orig.logSoftmax;
+    return [
+      ...SOFTMAXES.map(([shape, axis]) => ({
+        name: `${op} ${fmt(shape)} axis ${axis}`,
+        inputs: [{ shape }],
+        build: (b: Builder, x: Var) => fn(b, x, axis),
+      })),
+      {
+        name: `${op} of large values`,
+        inputs: [{ shape: [2, 3], sampler: LARGE }],
+        build: (b: Builder, x: Var) => fn(b, x, -1),
+      },
+    ];
+  }),
+  {
+    name: 'softmax with a -Infinity column',
+    inputs: [{ shape: [2, 3] }],
+    build: (b: Builder, x: Var) => orig.softmax(b, orig.concat(b, [orig.fillConstant(b, [2, 1], 'float64', -Infinity), x], 1)),
+  },
+  {
+    name: 'sigmoid of large magnitudes',
+    inputs: [{ shape: [2, 3], sampler: awayFromZero(30, 800) }],
+    build: orig.sigmoid,
+  },
+  ...CONCATS.map(([shapes, axis]) => ({
+    name: `concat ${shapes.map(fmt).join(' ')} axis ${axis}`,
+    inputs: shapes.map((shape) => ({ shape })),
+    build: (b: Builder, ...xs: Var[]) => orig.concat(b, xs, axis),
+  })),
+  {
+    name: 'concat of a float input and a constant',
+    inputs: [{ shape: [2] }],
+    build: (b: Builder, x: Var) => orig.concat(b, [orig.fillConstant(b, [3], 'float64', 2), x]),
+  },
+  ...SLICES.map(([shape, axes, starts, ends, steps]) => ({
+    name: `slice ${fmt(shape)} axes ${fmt(axes)} from ${JSON.stringify(starts)} to ${JSON.stringify(ends)}${steps ? ` by ${fmt(steps)}` : ''}`,
+    inputs: [{ shape }],
+    build: (b: Builder, x: Var) => orig.slice(b, x, axes, starts, ends, steps),
+  })),
+  ...PADS.map(([shape, before, after, interior]) => ({
+    name: `pad ${fmt(shape)} before ${fmt(before)} after ${fmt(after)}${interior ? ` interior ${fmt(interior)}` : ''}`,
+    inputs: [{ shape }],
+    build: (b: Builder, x: Var) => orig.pad(b, x, before, after, interior),
+  })),
   ...P_NORMS.map(([p, shape, axis, keepdim]) => ({
     name: `p_norm p=${p} ${fmt(shape)} axis ${axisName(axis)}${keepdim ? ' keepdim' : ''}`,
     inputs: [{ shape, sampler: NONZERO }],
@@ -213,12 +310,33 @@ export const gradCases: readonly GradCase[] = [
   },
 ];
 
-/** Cases with ties, where finite differences are undefined but both mechanisms must split the cotangent alike. */
-export const tieCases: readonly GradCase[] = BROADCAST_PAIRS.map(([x, y]) => ({
-  name: `maximum ties ${fmt(x)} ${fmt(y)}`,
-  inputs: [
-    { shape: x, sampler: SMALL_INTEGERS },
-    { shape: y, sampler: SMALL_INTEGERS },
-  ],
-  build: orig.maximum,
-}));
+/**
+ * Cases at ties and kinks, where finite differences are undefined but both mechanisms must pick
+ * the same derivative: an even split among tied maxima, and 0 for relu at 0.
+ */
+export const tieCases: readonly GradCase[] = [
+  ...BROADCAST_PAIRS.map(([x, y]) => ({
+    name: `maximum ties ${fmt(x)} ${fmt(y)}`,
+    inputs: [
+      { shape: x, sampler: SMALL_INTEGERS },
+      { shape: y, sampler: SMALL_INTEGERS },
+    ],
+    build: orig.maximum,
+  })),
+  ...(
+    [
+      [[3, 4], [1], false],
+      [[2, 3], null, false],
+      [[2, 3, 4], [0, 2], true],
+    ] as const
+  ).map(([shape, axis, keepdim]) => ({
+    name: `reduce_max ties ${fmt(shape)} axis ${axisName(axis === null ? null : [...axis])}${keepdim ? ' keepdim' : ''}`,
+    inputs: [{ shape, sampler: SMALL_INTEGERS }],
+    build: (b: Builder, x: Var) => orig.reduceMax(b, x, axis, keepdim),
+  })),
+  {
+    name: 'relu at 0',
+    inputs: [{ shape: [3, 4], sampler: SMALL_INTEGERS }],
+    build: orig.relu,
+  },
+];

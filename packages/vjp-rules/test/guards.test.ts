@@ -1,6 +1,7 @@
 /**
- * Closed-form cotangents where a naive rule returns NaN or picks an arbitrary side: p_norm
- * and pow at 0, abs at 0, maximum at ties, and casts across dtypes.
+ * Closed-form cotangents where a naive rule returns NaN or picks an arbitrary side. The cases are
+ * p_norm, pow, abs and relu at 0, maximum and reduce_max at ties, softmax and logsumexp at large
+ * and infinite inputs, sigmoid at large magnitudes, and casts across dtypes.
  */
 import { Builder, NDArray, Program, type DType, type Var } from '@primgrad/ir';
 import * as orig from '@primgrad/orig-ops';
@@ -131,6 +132,49 @@ describe('non-smooth points', () => {
     const [gy] = run(block, new Map([[x, f64([2, 0, -1])], [y, f64(2)]]), [yBar!]);
 
     expect(gy!.item()).toBe(0.5 + 1 + 1);
+  });
+});
+
+describe('reduce_max, relu, sigmoid, softmax and logsumexp', () => {
+  it('reduce_max splits ties evenly in each row', () => {
+    const { grad, secondOrder } = gradients((b, x) => orig.reduceMax(b, x, 1), f64([[1, 3, 3], [2, 2, 2], [0, 5, -1]]));
+
+    expect(grad).toEqual([0, 0.5, 0.5, 1 / 3, 1 / 3, 1 / 3, 0, 1, 0]);
+    expect(secondOrder).toEqual(new Array<number>(9).fill(0));
+  });
+
+  it('relu has gradient 0 at 0', () => {
+    const { grad } = gradients((b, x) => orig.relu(b, x), f64([-2, 0, 3]));
+
+    expect(grad).toEqual([0, 0, 1]);
+  });
+
+  it('sigmoid has finite derivatives at large magnitudes', () => {
+    const { grad, secondOrder } = gradients((b, x) => orig.sigmoid(b, x), f64([-1000, 0, 1000]));
+
+    expect(grad).toEqual([0, 0.25, 0]);
+    // s'' = s(1 - s)(1 - 2s) is 0 at 0 and underflows to ±0 at ±1000.
+    secondOrder.forEach((h) => expect(h).toBeCloseTo(0, 15));
+  });
+
+  it('logsumexp gives -Infinity elements a zero cotangent', () => {
+    const { grad, secondOrder } = gradients((b, x) => orig.logsumexp(b, x), f64([-Infinity, 0, Math.log(3)]));
+
+    grad.forEach((g, i) => expect(g).toBeCloseTo([0, 0.25, 0.75][i]!, 15));
+    // The Hessian diag(s) - s sᵀ sums to 0 along each row, so applied to ones it gives 0.
+    secondOrder.forEach((h) => expect(h).toBeCloseTo(0, 15));
+  });
+
+  it('softmax of large values has the cotangent s (w - ⟨w, s⟩)', () => {
+    const x = [1000, 1001, 1002];
+    const w = [1, -2, 0.5];
+    const total = 1 + Math.E + Math.E ** 2;
+    const s = [1 / total, Math.E / total, Math.E ** 2 / total];
+    const ws = w.reduce((acc, wi, i) => acc + wi * s[i]!, 0);
+
+    const { grad } = gradients((b, xv) => orig.softmax(b, xv), f64(x), f64(w));
+
+    grad.forEach((g, i) => expect(g).toBeCloseTo(s[i]! * (w[i]! - ws), 14));
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * @file Elementwise kernels: the broadcasting binary ops (add, sub, mul, div, pow, maximum), the
  * comparisons (equal, greater_than, greater_equal; bool out), the unary ops (neg, exp, log, tanh,
- * sqrt, sin, cos, abs), assign and scale.
+ * sqrt, sin, cos, abs, sigmoid, relu), assign and scale.
  *
  * Values are computed in float64 and rounded once on store, so float32 results are the float32
  * rounding of the exact-in-double result. Integer and bool semantics: int32 results wrap modulo
@@ -144,6 +144,23 @@ export const cosKernel = unaryKernel((x, o) => {
 });
 export const absKernel = unaryKernel((x, o) => {
   for (let i = 0; i < x.length; i++) o[i] = Math.abs(x[i]!);
+});
+
+/** 1 / (1 + exp(-x)) for x >= 0 and exp(x) / (1 + exp(x)) below, so no exp overflows. */
+export const sigmoidKernel = unaryKernel((x, o) => {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    if (v >= 0) {
+      o[i] = 1 / (1 + Math.exp(-v));
+    } else {
+      const e = Math.exp(v);
+      o[i] = e / (1 + e);
+    }
+  }
+});
+/** 0 where x <= 0, else x; NaN stays NaN. */
+export const reluKernel = unaryKernel((x, o) => {
+  for (let i = 0; i < x.length; i++) o[i] = x[i]! <= 0 ? 0 : x[i]!;
 });
 
 /** A fresh copy of x (the executor stores it under the output var, which may be an existing one). */

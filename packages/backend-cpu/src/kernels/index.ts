@@ -1,6 +1,7 @@
 import type { CpuKernel } from '../kernel.js';
 import { broadcastToKernel } from './broadcast_to.js';
 import { castKernel } from './cast.js';
+import { concatKernel } from './concat.js';
 import {
   absKernel,
   addKernel,
@@ -16,18 +17,26 @@ import {
   mulKernel,
   negKernel,
   powKernel,
+  reluKernel,
   scaleKernel,
+  sigmoidKernel,
   sinKernel,
   sqrtKernel,
   subKernel,
   tanhKernel,
 } from './elementwise.js';
 import { assignValueKernel, fillConstantKernel } from './fill.js';
+import { logSoftmaxKernel } from './log_softmax.js';
+import { logsumexpKernel } from './logsumexp.js';
 import { matmulKernel } from './matmul.js';
 import { pNormKernel } from './p_norm.js';
+import { padKernel } from './pad.js';
 import { gaussianRandomKernel, uniformRandomKernel } from './random.js';
 import { reduceMeanKernel, reduceSumKernel } from './reduce.js';
+import { reduceMaxKernel } from './reduce_max.js';
 import { reshapeKernel } from './reshape.js';
+import { sliceKernel } from './slice.js';
+import { softmaxKernel } from './softmax.js';
 import { transposeKernel } from './transpose.js';
 import { whereKernel } from './where.js';
 
@@ -50,16 +59,25 @@ export const cpuKernels: Readonly<Record<string, CpuKernel>> = Object.freeze({
   sin: sinKernel,
   cos: cosKernel,
   abs: absKernel,
+  sigmoid: sigmoidKernel,
+  relu: reluKernel,
   assign: assignKernel,
   scale: scaleKernel,
   where: whereKernel,
   matmul: matmulKernel,
   reduce_sum: reduceSumKernel,
   reduce_mean: reduceMeanKernel,
+  reduce_max: reduceMaxKernel,
+  logsumexp: logsumexpKernel,
+  softmax: softmaxKernel,
+  log_softmax: logSoftmaxKernel,
   p_norm: pNormKernel,
   reshape: reshapeKernel,
   transpose: transposeKernel,
   broadcast_to: broadcastToKernel,
+  concat: concatKernel,
+  slice: sliceKernel,
+  pad: padKernel,
   cast: castKernel,
   fill_constant: fillConstantKernel,
   assign_value: assignValueKernel,
@@ -69,13 +87,20 @@ export const cpuKernels: Readonly<Record<string, CpuKernel>> = Object.freeze({
 
 export * from './broadcast_to.js';
 export * from './cast.js';
+export * from './concat.js';
 export * from './elementwise.js';
 export * from './fill.js';
+export * from './log_softmax.js';
+export * from './logsumexp.js';
 export * from './matmul.js';
 export * from './p_norm.js';
+export * from './pad.js';
 export * from './random.js';
 export * from './reduce.js';
+export * from './reduce_max.js';
 export * from './reshape.js';
+export * from './slice.js';
+export * from './softmax.js';
 export * from './strided.js';
 export * from './transpose.js';
 export * from './where.js';

@@ -5,25 +5,16 @@
  * m = max |x| and then m * (sum (|x|/m)^p)^(1/p). NaN anywhere in a group gives NaN; an infinite
  * element gives Infinity; an empty or all-zero group gives 0. p = 1 and p = 2 take direct paths.
  */
-import { floatScalarAttr, stridesOf, type NDArray } from '@primgrad/ir';
+import { floatScalarAttr, type NDArray } from '@primgrad/ir';
 import { allocOut, type CpuKernel } from '../kernel.js';
-import { accumulate, reductionPlan, type ReductionPlan } from './reduce.js';
-import { forEachRow } from './strided.js';
+import { accumulate, forEachInGroup, reductionPlan, type ReductionPlan } from './reduce.js';
 
 /** Per result element, the largest |x| (NaN when any element of its group is NaN). */
 function maxAbs(x: NDArray, plan: ReductionPlan): Float64Array {
   const m = new Float64Array(plan.size);
-  const xd = x.data;
-  forEachRow(x.shape, [stridesOf(x.shape), plan.accStrides], (off, n, inner) => {
-    let xi = off[0]!;
-    let a = off[1]!;
-    const sx = inner[0]!;
-    const sa = inner[1]!;
-    for (let j = 0; j < n; j++, xi += sx, a += sa) {
-      const v = Math.abs(xd[xi]!);
-      const cur = m[a]!;
-      if (v > cur || v !== v) m[a] = v;
-    }
+  forEachInGroup(x, plan, (v, a) => {
+    const w = Math.abs(v);
+    if (w > m[a]! || w !== w) m[a] = w;
   });
   return m;
 }
@@ -41,25 +32,10 @@ export const pNormKernel: CpuKernel = ([x], op, [t]) => {
   }
   const m = maxAbs(x!, plan);
   const s = new Float64Array(plan.size);
-  const xd = x!.data;
-  forEachRow(x!.shape, [stridesOf(x!.shape), plan.accStrides], (off, n, inner) => {
-    let xi = off[0]!;
-    let a = off[1]!;
-    const sx = inner[0]!;
-    const sa = inner[1]!;
-    if (p === 2) {
-      for (let j = 0; j < n; j++, xi += sx, a += sa) {
-        const mm = m[a]!;
-        const r = mm > 0 && mm < Infinity ? xd[xi]! / mm : 0;
-        s[a] += r * r;
-      }
-    } else {
-      for (let j = 0; j < n; j++, xi += sx, a += sa) {
-        const mm = m[a]!;
-        const r = mm > 0 && mm < Infinity ? Math.abs(xd[xi]!) / mm : 0;
-        s[a] += r ** p;
-      }
-    }
+  forEachInGroup(x!, plan, (v, a) => {
+    const mm = m[a]!;
+    const r = mm > 0 && mm < Infinity ? Math.abs(v) / mm : 0;
+    s[a] += p === 2 ? r * r : r ** p;
   });
   const inv = 1 / p;
   for (let i = 0; i < plan.size; i++) {

@@ -40,6 +40,18 @@ export function reductionPlan(op: string, attrs: Readonly<Record<string, unknown
   return { axes, size, count, accStrides };
 }
 
+/** Calls `visit(value, r)` for every input element, with r the index of its result element. */
+export function forEachInGroup(x: NDArray, plan: ReductionPlan, visit: (value: number, result: number) => void): void {
+  const xd = x.data;
+  forEachRow(x.shape, [stridesOf(x.shape), plan.accStrides], (off, n, inner) => {
+    let xi = off[0]!;
+    let a = off[1]!;
+    const sx = inner[0]!;
+    const sa = inner[1]!;
+    for (let j = 0; j < n; j++, xi += sx, a += sa) visit(xd[xi]!, a);
+  });
+}
+
 /** acc[r] += f(x) over every input element x of result element r. */
 export function accumulate(x: NDArray, plan: ReductionPlan, acc: Float64Array, absPow?: number): void {
   const xd = x.data;

@@ -2,26 +2,17 @@
  * @file reduce_max over `axis` (null: every axis; a list of axes; negative axes count from the
  * end), with `keepdim`. NaN anywhere in a group gives NaN, as numpy.max does.
  */
-import { boolAttr, stridesOf, type NDArray } from '@primgrad/ir';
+import { boolAttr, type NDArray } from '@primgrad/ir';
 import { requireNonEmptyAxes } from '@primgrad/orig-ops';
 import { allocOut, type CpuKernel } from '../kernel.js';
-import { reductionPlan, type ReductionPlan } from './reduce.js';
-import { forEachRow } from './strided.js';
+import { forEachInGroup, reductionPlan, type ReductionPlan } from './reduce.js';
 
 /** Computes, per result element of `plan`, the largest element of its group: NaN if the group contains NaN, -Infinity if it is empty. */
 export function groupMax(x: NDArray, plan: ReductionPlan): Float64Array {
   const max = new Float64Array(plan.size).fill(-Infinity);
-  const xd = x.data;
-  forEachRow(x.shape, [stridesOf(x.shape), plan.accStrides], (off, n, inner) => {
-    let xi = off[0]!;
-    let a = off[1]!;
-    const sx = inner[0]!;
-    const sa = inner[1]!;
-    for (let j = 0; j < n; j++, xi += sx, a += sa) {
-      const v = xd[xi]!;
-      // Once the maximum is NaN, no v > NaN holds, so NaN stays.
-      if (v > max[a]! || v !== v) max[a] = v;
-    }
+  forEachInGroup(x, plan, (v, a) => {
+    // Once the maximum is NaN, no v > NaN holds, so NaN stays.
+    if (v > max[a]! || v !== v) max[a] = v;
   });
   return max;
 }

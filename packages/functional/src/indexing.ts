@@ -2,7 +2,7 @@
  * @file Indices for Jacobian.get and Hessian.get, with Python's slice semantics: an int
  * (negative counts from the end) drops its axis, a range keeps it, null keeps the whole axis.
  */
-import { ArgumentError } from '@primgrad/ir';
+import { ArgumentError, formatValue } from '@primgrad/ir';
 
 /** A range of positions on one axis; `stop` is exclusive, negatives count from the end, `step` defaults to 1. */
 export type Range =
@@ -21,7 +21,7 @@ export interface ResolvedIndex {
 function bound(value: unknown, what: string, api: string, axis: number): number | null {
   if (value === null || value === undefined) return null;
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new ArgumentError(`${api}: the ${what} of the range on axis ${axis} must be an integer or null, got ${JSON.stringify(value)}.`);
+    throw new ArgumentError(`${api}: the ${what} of the range on axis ${axis} must be an integer or null, got ${formatValue(value)}.`);
   }
   return value;
 }
@@ -49,13 +49,17 @@ export function resolveIndex(index: Index | undefined, size: number, axis: numbe
     step = 1;
   } else if (typeof index === 'object') {
     const r = index as { start?: unknown; stop?: unknown; step?: unknown };
+    const unknown = Object.keys(r).filter((k) => k !== 'start' && k !== 'stop' && k !== 'step');
+    if (unknown.length > 0) {
+      throw new ArgumentError(`${api}: the range on axis ${axis} has unknown key '${unknown[0]}'; a range is { start, stop, step }.`);
+    }
     start = bound(r.start, 'start', api, axis);
     stop = bound(r.stop, 'stop', api, axis);
     step = bound(r.step, 'step', api, axis) ?? 1;
     if (step === 0) throw new ArgumentError(`${api}: the step of the range on axis ${axis} must not be 0.`);
   } else {
     throw new ArgumentError(
-      `${api}: the index on axis ${axis} must be an integer, a range ([start, stop] or { start, stop, step }) or null, got ${JSON.stringify(index)}.`,
+      `${api}: the index on axis ${axis} must be an integer, a range ([start, stop] or { start, stop, step }) or null, got ${formatValue(index)}.`,
     );
   }
   return { positions: slicePositions(start, stop, step, size), keep: true };

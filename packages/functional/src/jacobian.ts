@@ -3,7 +3,7 @@
  * forward mode, a row in reverse mode) is computed the first time an index needs it. All the
  * missing lines of one index go into one batched execution, and are then cached.
  */
-import { ArgumentError, NDArray, allocTypedArray, formatShape, numel, type DType, type Shape, type TensorType } from '@primgrad/ir';
+import { ArgumentError, NDArray, allocTypedArray, formatShape, formatValue, numel, type DType, type Shape, type TensorType } from '@primgrad/ir';
 import { vjpPrepared, type SingleValue, type TensorOutput } from './api.js';
 import type { FunctionalOptions } from './context.js';
 import { resolveIndex, type Index } from './indexing.js';
@@ -108,6 +108,9 @@ export class Jacobian {
       );
     }
     this.prepared = prepared;
+    if (options.isBatched !== undefined && typeof options.isBatched !== 'boolean') {
+      throw new ArgumentError(`${api}: options.isBatched must be true or false, got ${formatValue(options.isBatched)}.`);
+    }
     this.isBatched = options.isBatched === true;
     this.batch = this.isBatched ? batchSize(api, prepared) : 1;
     this.inputs = layout(prepared.inputTypes, this.isBatched);

@@ -215,3 +215,32 @@ describe('a forward-only registry', () => {
     expect(error.message).toMatch(/^No transpose rule is registered for op '\w+_p'. It is provided by @primgrad\/transpose-rules/);
   });
 });
+
+describe('option and index checks', () => {
+  const f = (x: Tensor) => x.mul(x);
+
+  it('reject an unknown option by name', () => {
+    expect(() => new Jacobian(f, [[1, 2]], { isbatched: true } as never)).toThrow(
+      "Jacobian: unknown option 'isbatched'. Known options: registry, place, batchRules, isBatched, mode, maxBatchSize.",
+    );
+    expect(() => jvp(f, [[1, 2]], undefined, { mode: 'forward' } as never)).toThrow("jvp: unknown option 'mode'.");
+  });
+
+  it('reject a non-boolean isBatched', () => {
+    expect(() => new Jacobian(f, [[1, 2]], { isBatched: 'yes' as never })).toThrow('Jacobian: options.isBatched must be true or false, got "yes".');
+  });
+
+  it('reject a range with a misspelled key', () => {
+    const J = new Jacobian(f, [[1, 2]]);
+
+    expect(() => J.get({ start: 0, stop: 2, stpe: 2 } as never)).toThrow(
+      "Jacobian.get: the range on axis 0 has unknown key 'stpe'; a range is { start, stop, step }.",
+    );
+  });
+
+  it('format a BigInt index', () => {
+    const J = new Jacobian(f, [[1, 2]]);
+
+    expect(() => J.get(1n as never)).toThrow(/got 1n/);
+  });
+});

@@ -42,15 +42,21 @@ export function defaultPlace(): CPUPlace {
 
 /** Checks `options` and fills in the defaults; `api` names the calling function in errors. */
 const COMMON_OPTIONS = ['registry', 'place', 'batchRules'];
-/** Options only Jacobian and Hessian take; they pass their whole options object through here. */
 const MATRIX_OPTIONS = ['isBatched', 'mode', 'maxBatchSize'];
-const MATRIX_APIS = new Set(['Jacobian', 'Hessian', 'jacobian', 'hessian']);
+/** Options that only some APIs take; they pass their whole options object through here. */
+const EXTRA_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  Jacobian: MATRIX_OPTIONS,
+  Hessian: MATRIX_OPTIONS,
+  jacobian: MATRIX_OPTIONS,
+  hessian: MATRIX_OPTIONS,
+  printStages: ['mode', 'batchSize'],
+};
 
 export function resolveOptions(api: string, options: FunctionalOptions | undefined): Context {
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
     throw new ArgumentError(`${api}: options must be an object like { registry, place }, got ${options === null ? 'null' : typeof options}.`);
   }
-  const known = MATRIX_APIS.has(api) ? [...COMMON_OPTIONS, ...MATRIX_OPTIONS] : COMMON_OPTIONS;
+  const known = [...COMMON_OPTIONS, ...(EXTRA_OPTIONS[api] ?? [])];
   for (const key of Object.keys(options ?? {})) {
     if (!known.includes(key)) {
       throw new ArgumentError(`${api}: unknown option '${key}'. Known options: ${known.join(', ')}.`);

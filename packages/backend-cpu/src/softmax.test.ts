@@ -59,6 +59,46 @@ describe('softmax and log_softmax', () => {
     }
   }
 
+  // Groups are the elements that share every coordinate off the listed axes.
+  const GROUPED: [Shape, number[] | null][] = [
+    [[2, 3], null],
+    [[2, 3, 4], [0, 2]],
+    [[2, 3, 4], [-1, 1]],
+    [[2, 3, 4], [0, 1, 2]],
+    [[2, 3], []],
+    [[], null],
+    [[2, 0, 3], [1, 2]],
+  ];
+
+  /** Reference: applies `f` to each group of x over `axes` (null: every axis), by explicit index math. */
+  function refOverAxes(x: readonly number[], shape: Shape, axes: readonly number[] | null, f: (group: number[]) => number[]): number[] {
+    const listed = (axes ?? shape.map((_, i) => i)).map((a) => (a < 0 ? a + shape.length : a));
+    const groups = new Map<string, number[]>();
+    for (let i = 0; i < x.length; i++) {
+      const key = unravel(i, shape).filter((_, d) => !listed.includes(d)).join(',');
+      groups.set(key, [...(groups.get(key) ?? []), i]);
+    }
+    const out = new Array<number>(x.length).fill(NaN);
+    for (const positions of groups.values()) {
+      const values = f(positions.map((p) => x[p]!));
+      positions.forEach((p, k) => (out[p] = values[k]!));
+    }
+    return out;
+  }
+
+  for (const [op, ref] of [
+    ['softmax', softmaxRef],
+    ['log_softmax', logSoftmaxRef],
+  ] as const) {
+    for (const [shape, axis] of GROUPED) {
+      it(`${op} float64 [${shape}] over ${axis === null ? 'every axis' : `axes [${axis}]`}`, () => {
+        const x = testData(numelOf(shape), 'float64', 31, -3, 3);
+        const out = runOp(op, [{ shape, dtype: 'float64', data: x }], { axis });
+        expectArray(out, refOverAxes(x, shape, axis, ref), shape, 'float64', TOL('float64'));
+      });
+    }
+  }
+
   it('default to the last axis', () => {
     const out = runOp('softmax', [{ shape: [2, 2], dtype: 'float64', data: [0, 0, 0, Math.log(3)] }], {});
 
@@ -92,5 +132,14 @@ describe('softmax and log_softmax', () => {
 
   it('reject an axis out of range', () => {
     expect(() => runOp('softmax', [{ shape: [2], dtype: 'float64', data: [0, 0] }], { axis: 1 })).toThrow(/softmax: axis 1 is out of range for rank 1/);
+    expect(() => runOp('log_softmax', [{ shape: [2], dtype: 'float64', data: [0, 0] }], { axis: [0, 2] })).toThrow(/log_softmax: axis 2 is out of range for rank 1/);
+    expect(() => runOp('softmax', [{ shape: [2], dtype: 'float64', data: [0, 0] }], { axis: [0, -1] })).toThrow(/softmax: axes \[0,-1\] repeat an axis/);
+  });
+
+  it('give a fully masked group NaN over a list of axes', () => {
+    const x = { shape: [2, 2], dtype: 'float64' as const, data: [-Infinity, 0, -Infinity, Math.log(3)] };
+
+    expectArray(runOp('softmax', [x], { axis: [0] }), [NaN, 0.25, NaN, 0.75], [2, 2], 'float64', { rtol: 1e-15 });
+    expectArray(runOp('log_softmax', [x], { axis: [0] }), [NaN, Math.log(0.25), NaN, Math.log(0.75)], [2, 2], 'float64', { rtol: 1e-15 });
   });
 });

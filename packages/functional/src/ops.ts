@@ -56,10 +56,10 @@ export const mean = (x: Tensor, axis: Axis = null, keepdim = false): Tensor => r
 export const max = (x: Tensor, axis: Axis = null, keepdim = false): Tensor => reduction('max', x, axis, keepdim);
 /** log(sum(exp(x))) over `axis` (every axis when null or absent), without overflow. */
 export const logsumexp = (x: Tensor, axis: Axis = null, keepdim = false): Tensor => reduction('logsumexp', x, axis, keepdim);
-/** exp(x) / sum(exp(x)) along `axis`, without overflow. */
-export const softmax = (x: Tensor, axis = -1): Tensor => softmaxTensor('softmax', x, axis);
-/** x - logsumexp(x) along `axis`, without overflow. */
-export const logSoftmax = (x: Tensor, axis = -1): Tensor => softmaxTensor('logSoftmax', x, axis);
+/** exp(x) / sum(exp(x)) over `axis` (the last axis by default, every axis when null, or a list of axes), without overflow. */
+export const softmax = (x: Tensor, axis: Axis = -1): Tensor => softmaxTensor('softmax', x, axis);
+/** x - logsumexp(x) over `axis`, taken as in `softmax`, without overflow. */
+export const logSoftmax = (x: Tensor, axis: Axis = -1): Tensor => softmaxTensor('logSoftmax', x, axis);
 /** The p-norm over `axis` (every element when null or absent); p = 2 is the Euclidean or Frobenius norm. */
 export const norm = (x: Tensor, p = 2, axis: Axis = null, keepdim = false): Tensor => normTensor(x, p, axis, keepdim);
 

@@ -42,7 +42,7 @@ export type Constant = number | boolean | NestedArray | TypedArray | NDArray;
 /** An operand of a tensor op: a traced tensor or a constant. */
 export type Operand = Tensor | Constant;
 
-/** An axis argument of a reduction: one axis, several, or null for every axis. */
+/** An axis argument of a reduction, softmax or logSoftmax: one axis, several, or null for every axis. */
 export type Axis = number | readonly number[] | null;
 
 /**
@@ -152,12 +152,15 @@ export class Tensor {
   logsumexp(axis: Axis = null, keepdim = false): Tensor {
     return reduction('logsumexp', this, axis, keepdim);
   }
-  /** Computes exp(x) / sum(exp(x)) along `axis`, without overflow. */
-  softmax(axis = -1): Tensor {
+  /**
+   * Computes exp(x) / sum(exp(x)) over `axis` (the last axis by default, every axis when null, or a
+   * list of axes), without overflow.
+   */
+  softmax(axis: Axis = -1): Tensor {
     return softmaxTensor('softmax', this, axis);
   }
-  /** Computes x - logsumexp(x) along `axis`, without overflow. */
-  logSoftmax(axis = -1): Tensor {
+  /** Computes x - logsumexp(x) over `axis`, taken as in `softmax`, without overflow. */
+  logSoftmax(axis: Axis = -1): Tensor {
     return softmaxTensor('logSoftmax', this, axis);
   }
   /** Computes the p-norm over `axis` (every element when null or absent); p = 2 is the Euclidean or Frobenius norm. */
@@ -414,7 +417,7 @@ export function reduction(op: keyof typeof REDUCTION_EMITTERS, x: Tensor, axis: 
   return wrap(trace, REDUCTION_EMITTERS[op](trace.builder, x.variable, axis, keepdim));
 }
 
-export function softmaxTensor(op: 'softmax' | 'logSoftmax', x: Tensor, axis: number): Tensor {
+export function softmaxTensor(op: 'softmax' | 'logSoftmax', x: Tensor, axis: Axis): Tensor {
   const trace = traceOf(op, [requireTensor(op, x, 'x')]);
   const emit = op === 'softmax' ? native.softmax : native.logSoftmax;
   return wrap(trace, emit(trace.builder, x.variable, axis));
@@ -439,11 +442,15 @@ export function sliceTensor(
   steps?: readonly number[],
 ): Tensor {
   const trace = traceOf('slice', [requireTensor('slice', x, 'x')]);
+  const problem = native.sliceListsProblem({ axes, starts, ends, steps }, 'argument');
+  if (problem) throw new ArgumentError(`slice: ${problem}`);
   return wrap(trace, native.slice(trace.builder, x.variable, axes, starts, ends, steps));
 }
 
 export function padTensor(x: Tensor, before: readonly number[], after: readonly number[], interior?: readonly number[]): Tensor {
   const trace = traceOf('pad', [requireTensor('pad', x, 'x')]);
+  const problem = native.paddingListsProblem({ before, after, interior }, x.rank, 'argument');
+  if (problem) throw new ArgumentError(`pad: ${problem}`);
   return wrap(trace, native.pad(trace.builder, x.variable, before, after, interior));
 }
 

@@ -131,6 +131,26 @@ const cases: OpCase[] = [
     },
   },
   {
+    name: 'softmax and logSoftmax over every axis',
+    inputs: [A],
+    func: (x) => [x.softmax(null), F.logSoftmax(x, null)],
+    reference: ([x]) => {
+      const total = sumOf(map(x!, Math.exp));
+      return [...map(x!, (v) => Math.exp(v) / total), ...map(x!, (v) => v - Math.log(total))];
+    },
+  },
+  {
+    // Over axes 0 and 2 of a [2, 2, 2] tensor, the groups are the elements that share axis 1.
+    name: 'softmax over a list of axes',
+    inputs: [[[[0.5, -1.2], [0.8, 1.4]], [[0.3, -0.6], [0.9, 0.2]]]],
+    func: (x) => [x.softmax([0, 2]), F.logSoftmax(x, [-1, 0])],
+    reference: ([x]) => {
+      const group = (i: number) => (i >> 1) & 1;
+      const totals = [0, 1].map((g) => sumOf(Array.from(x!, (v, i) => (group(i) === g ? Math.exp(v) : 0))));
+      return [...map(x!, (v) => v).map((v, i) => Math.exp(v) / totals[group(i)]!), ...map(x!, (v) => v).map((v, i) => v - Math.log(totals[group(i)]!))];
+    },
+  },
+  {
     name: 'concat with a constant',
     inputs: [A, [[0.5], [-2]]],
     func: (x, y) => F.concat([x, y, [[7], [8]]], 1),
@@ -219,6 +239,52 @@ describe('derivatives against closed forms', () => {
   });
 });
 
+describe('fully masked rows', () => {
+  // Row 0 is masked out: every element is -Infinity, as in an attention mask over padding.
+  const MASK = [[-Infinity, -Infinity], [0, 0]];
+  const X = [[0.1, 0.2], [0.3, 0.4]];
+  // The softmax of row 1, [0.3, 0.4].
+  const s0 = 1 / (1 + Math.exp(0.1));
+  const s1 = 1 - s0;
+
+  it('logsumexp gradient on a masked row', () => {
+    const [value, gradient] = F.valueAndGrad((w: Tensor) => w.add(MASK).logsumexp(1).get(1))(X);
+
+    expectClose(value, Math.log(Math.exp(0.3) + Math.exp(0.4)), 1e-15);
+    expectClose(gradient, [[0, 0], [s0, s1]], 1e-15);
+  });
+
+  it('logSoftmax and softmax gradients on a masked row', () => {
+    // d log_softmax(x)₀ = e₀ - s, and d softmax(x)₀ = s₀ (e₀ - s).
+    expectClose(grad((w: Tensor) => w.add(MASK).logSoftmax(1).get(1, 0))(X), [[0, 0], [s1, -s1]], 1e-15);
+    expectClose(grad((w: Tensor) => w.add(MASK).softmax(1).get(1, 0))(X), [[0, 0], [s0 * s1, -s0 * s1]], 1e-15);
+  });
+
+  it('values and tangents on a masked row', () => {
+    // The tangent of row 0 is not 0, but the masked row does not depend on x.
+    const v = [[1, -2], [1, -1]];
+
+    const [lse, lseDot] = jvp((w: Tensor) => w.add(MASK).logsumexp(1), [X], [v]);
+    const [softmax, softmaxDot] = jvp((w: Tensor) => w.add(MASK).softmax(1), [X], [v]);
+    const [logSoftmax, logSoftmaxDot] = jvp((w: Tensor) => w.add(MASK).logSoftmax(1), [X], [v]);
+
+    expect(lse.data[0]).toBe(-Infinity);
+    expectClose(lse.data[1], Math.log(Math.exp(0.3) + Math.exp(0.4)), 1e-15);
+    expect(Array.from(softmax.data.subarray(0, 2))).toEqual([NaN, NaN]);
+    expect(Array.from(logSoftmax.data.subarray(0, 2))).toEqual([NaN, NaN]);
+    // Along v₁ = [1, -1]: d lse = ⟨s, v₁⟩ = s₀ - s₁, d softmax = s ⊙ (v₁ - ⟨s, v₁⟩), d log_softmax = v₁ - ⟨s, v₁⟩.
+    const along = s0 - s1;
+    expectClose(lseDot, [0, along], 1e-15);
+    expectClose(softmaxDot, [[0, 0], [s0 * (1 - along), s1 * (-1 - along)]], 1e-15);
+    expectClose(logSoftmaxDot, [[0, 0], [1 - along, -1 - along]], 1e-15);
+  });
+
+  it('gradient of a fully masked tensor', () => {
+    expect(grad((w: Tensor) => w.softmax(null).get(0, 0))([[-Infinity, -Infinity]]).toNested()).toEqual([[0, 0]]);
+    expect(grad((w: Tensor) => w.logSoftmax(null).get(0, 1))([[-Infinity, -Infinity]]).toNested()).toEqual([[0, 0]]);
+  });
+});
+
 describe('slicing and joining errors', () => {
   const table: [string, () => unknown, string | RegExp][] = [
     ['get with a negative step', () => jvp((t: Tensor) => t.get({ step: -1 }), [[1, 2, 3]]), 'get: the range on axis 0 has a negative step, and reversing an axis is not supported.'],
@@ -228,6 +294,24 @@ describe('slicing and joining errors', () => {
     ['concat of constants only', () => F.concat([[1], [2]]), /concat: at least one operand must be a traced tensor/],
     ['slice of a constant', () => F.slice([1, 2] as never, [0], [0], [1]), /slice: 'x' must be a traced tensor/],
     ['concat of mismatched shapes', () => jvp((t: Tensor) => F.concat([t, [[1, 2]]], 0), [[1, 2, 3]]), /concat: inputs must have one rank/],
+    ['slice with a number for axes', () => jvp((t: Tensor) => F.slice(t, 0 as never, [0], [1]), [[1, 2]]), "slice: argument 'axes' must be a list of integers, got 0."],
+    ['slice with a NaN end', () => jvp((t: Tensor) => t.slice([0], [0], [NaN]), [[1, 2]]), "slice: argument 'ends' must be a list of integers or nulls, got [NaN]."],
+    [
+      'slice with lists of different lengths',
+      () => jvp((t: Tensor) => t.slice([0], [0, 1], [1]), [[1, 2]]),
+      "slice: arguments 'axes', 'starts', 'ends' and 'steps' need one entry per sliced axis, got 1, 2, 1 and 1.",
+    ],
+    [
+      'pad without after',
+      () => jvp((t: Tensor) => F.pad(t, [0, 0], undefined as never), [[[1, 2], [3, 4]]]),
+      "pad: argument 'after' must be 2 non-negative integer(s), one per axis of x, got undefined.",
+    ],
+    [
+      'pad with a negative count',
+      () => jvp((t: Tensor) => t.pad([-1], [0]), [[1, 2]]),
+      "pad: argument 'before' must be 1 non-negative integer(s), one per axis of x, got [-1]. Use slice to remove elements.",
+    ],
+    ['pad with an Infinity interior', () => jvp((t: Tensor) => t.pad([0], [0], [Infinity]), [[1, 2]]), /pad: argument 'interior' must be 1 non-negative integer\(s\), one per axis of x, got \[Infinity\]\./],
   ];
 
   it.each(table)('%s', (_name, call, message) => {

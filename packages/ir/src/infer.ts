@@ -1,6 +1,7 @@
 import type { DType } from './dtype.js';
 import { isFloatDType } from './dtype.js';
 import { OpArgumentError, ShapeError } from './errors.js';
+import { formatValue } from './format-value.js';
 import type { TensorType } from './program.js';
 import type { OpDef, OpKind } from './registry.js';
 import { broadcastShapes, formatShape, normalizeAxis, shapesEqual, type Shape } from './shape.js';
@@ -61,7 +62,7 @@ export function inferBroadcast(op: string, inputs: readonly TensorType[], names:
 export function intAttr(op: string, attrs: Readonly<Record<string, unknown>>, name: string, fallback?: number): number {
   const v = attrs[name] ?? fallback;
   if (typeof v !== 'number' || !Number.isInteger(v)) {
-    throw new OpArgumentError(op, `attr '${name}' must be an integer, got ${JSON.stringify(v)}.`);
+    throw new OpArgumentError(op, `attr '${name}' must be an integer, got ${formatValue(v)}.`);
   }
   return v;
 }
@@ -70,7 +71,7 @@ export function intAttr(op: string, attrs: Readonly<Record<string, unknown>>, na
 export function intListAttr(op: string, attrs: Readonly<Record<string, unknown>>, name: string, fallback?: number[]): number[] {
   const v = attrs[name] ?? fallback;
   if (!Array.isArray(v) || !v.every((d) => typeof d === 'number' && Number.isInteger(d))) {
-    throw new OpArgumentError(op, `attr '${name}' must be a list of integers, got ${JSON.stringify(v)}.`);
+    throw new OpArgumentError(op, `attr '${name}' must be a list of integers, got ${formatValue(v)}.`);
   }
   return v as number[];
 }

@@ -2,6 +2,16 @@ import type { Builder, DType, Shape, Var } from '@primgrad/ir';
 
 // Typed builder functions: each emits one native op through `b` and returns its output.
 
+/**
+ * Copies an array argument into its attr. Anything else goes into the attr unchanged, so that the
+ * op's attr check rejects it with a message that names the op and the attr.
+ */
+function copyList<T>(value: readonly T[]): T[];
+function copyList<T>(value: T): T;
+function copyList(value: unknown): unknown {
+  return Array.isArray(value) ? [...(value as unknown[])] : value;
+}
+
 export const add = (b: Builder, x: Var, y: Var): Var => b.emit1('add', [x, y]);
 export const sub = (b: Builder, x: Var, y: Var): Var => b.emit1('sub', [x, y]);
 export const mul = (b: Builder, x: Var, y: Var): Var => b.emit1('mul', [x, y]);
@@ -41,8 +51,11 @@ export const reduceMax = (b: Builder, x: Var, axis: number | readonly number[] |
   b.emit1('reduce_max', [x], { axis: axisList(axis), keepdim });
 export const logsumexp = (b: Builder, x: Var, axis: number | readonly number[] | null = null, keepdim = false): Var =>
   b.emit1('logsumexp', [x], { axis: axisList(axis), keepdim });
-export const softmax = (b: Builder, x: Var, axis = -1): Var => b.emit1('softmax', [x], { axis });
-export const logSoftmax = (b: Builder, x: Var, axis = -1): Var => b.emit1('log_softmax', [x], { axis });
+/** `axis` is one axis (the last by default), a list of axes, or null for every axis. */
+export const softmax = (b: Builder, x: Var, axis: number | readonly number[] | null = -1): Var =>
+  b.emit1('softmax', [x], { axis: copyList(axis) as number | number[] | null });
+export const logSoftmax = (b: Builder, x: Var, axis: number | readonly number[] | null = -1): Var =>
+  b.emit1('log_softmax', [x], { axis: copyList(axis) as number | number[] | null });
 export const pNorm = (
   b: Builder,
   x: Var,
@@ -63,9 +76,15 @@ export const slice = (
   starts: readonly (number | null)[],
   ends: readonly (number | null)[],
   steps?: readonly number[],
-): Var => b.emit1('slice', [x], { axes: [...axes], starts: [...starts], ends: [...ends], ...(steps ? { steps: [...steps] } : {}) });
+): Var =>
+  b.emit1('slice', [x], {
+    axes: copyList(axes),
+    starts: copyList(starts),
+    ends: copyList(ends),
+    ...(steps === undefined ? {} : { steps: copyList(steps) }),
+  });
 /** Zero padding with `before[i]`, `after[i]` and `interior[i]` (between neighbours) elements on axis i. */
 export const pad = (b: Builder, x: Var, before: readonly number[], after: readonly number[], interior?: readonly number[]): Var =>
-  b.emit1('pad', [x], { before: [...before], after: [...after], ...(interior ? { interior: [...interior] } : {}) });
+  b.emit1('pad', [x], { before: copyList(before), after: copyList(after), ...(interior === undefined ? {} : { interior: copyList(interior) }) });
 export const fillConstant = (b: Builder, shape: Shape, dtype: DType, value: number): Var =>
   b.emit1('fill_constant', [], { shape: [...shape], dtype, value });

@@ -14,8 +14,8 @@ import {
   broadcastShapes,
   floatScalarAttr,
   formatShape,
+  formatValue,
   inferBroadcast,
-  intAttr,
   intListAttr,
   isDType,
   normalizeAxes,
@@ -193,17 +193,28 @@ export const reduceMaxDef: OpDef<{ axis: number | number[] | null; keepdim: bool
   },
 };
 
-/** Reads the single `axis` attr of softmax and log_softmax (default -1) and returns it non-negative. */
-export function softmaxAxis(op: string, attrs: Readonly<Record<string, unknown>>, shape: Shape): number {
-  const axis = intAttr(op, attrs, 'axis', -1);
-  const normalized = normalizeAxis(axis, shape.length);
-  if (normalized === null) {
-    throw new ShapeError(op, `axis ${axis} is out of range for rank ${shape.length}; x needs rank 1 or more`, [shape]);
+/**
+ * Reads the `axis` attr of softmax and log_softmax: absent means the last axis, null every axis
+ * (as for the reductions), and an integer or a list of integers those axes. Returns the axes
+ * sorted and non-negative.
+ */
+export function softmaxAxes(op: string, attrs: Readonly<Record<string, unknown>>, shape: Shape): number[] {
+  const axis = attrs.axis;
+  if (axis === null) return shape.map((_, i) => i);
+  if (Array.isArray(axis)) return normalizeAxes(op, intListAttr(op, attrs, 'axis'), shape.length, shape);
+  if (axis !== undefined && !Number.isInteger(axis)) {
+    throw new OpArgumentError(op, `attr 'axis' must be an integer, a list of integers or null (every axis), got ${formatValue(axis)}.`);
   }
-  return normalized;
+  const single = (axis as number | undefined) ?? -1;
+  const normalized = normalizeAxis(single, shape.length);
+  if (normalized === null) {
+    const hint = shape.length === 0 ? '; x needs rank 1 or more, or axis null' : '';
+    throw new ShapeError(op, `axis ${single} is out of range for rank ${shape.length}${hint}`, [shape]);
+  }
+  return [normalized];
 }
 
-function softmaxLike(type: string, doc: string): OpDef<{ axis: number }> {
+function softmaxLike(type: string, doc: string): OpDef<{ axis?: number | number[] | null }> {
   return {
     type,
     kind: 'orig',
@@ -211,14 +222,20 @@ function softmaxLike(type: string, doc: string): OpDef<{ axis: number }> {
     doc,
     infer([x], attrs) {
       requireFloat(type, x!);
-      softmaxAxis(type, attrs, x!.shape);
+      softmaxAxes(type, attrs, x!.shape);
       return [{ shape: x!.shape, dtype: x!.dtype }];
     },
   };
 }
 
-export const softmaxDef = softmaxLike('softmax', 'exp(x) / sum(exp(x)) along attr axis (default -1), shifted by the maximum so it cannot overflow');
-export const logSoftmaxDef = softmaxLike('log_softmax', 'x - logsumexp(x) along attr axis (default -1), shifted by the maximum so it cannot overflow');
+export const softmaxDef = softmaxLike(
+  'softmax',
+  'exp(x) / sum(exp(x)) over attr axis (the last axis by default, every axis when null, or a list of axes), shifted by the maximum so it cannot overflow',
+);
+export const logSoftmaxDef = softmaxLike(
+  'log_softmax',
+  'x - logsumexp(x) over attr axis (the last axis by default, every axis when null, or a list of axes), shifted by the maximum so it cannot overflow',
+);
 
 export const pNormDef: OpDef<{ porder: number; axis: number | number[] | null; keepdim: boolean }> = {
   type: 'p_norm',
@@ -361,5 +378,5 @@ export const origOpsPlugin: Plugin = {
 export type { TensorType };
 export * from './builders.js';
 export { concatDef, concatShape } from './concat.js';
-export { padDef, paddedShape, resolvePadding, type Padding } from './pad.js';
-export { resolveSlice, sliceDef, type SliceBounds } from './slice.js';
+export { padDef, paddedShape, paddingListsProblem, resolvePadding, type Padding, type PaddingLists } from './pad.js';
+export { resolveSlice, sliceDef, sliceListsProblem, type ListKind, type SliceBounds, type SliceLists } from './slice.js';

@@ -1,5 +1,6 @@
 /** @file The native pad op: zeros before, after and between the elements of each axis. */
-import { OpArgumentError, type OpDef, type Shape } from '@primgrad/ir';
+import { OpArgumentError, formatValue, type OpDef, type Shape } from '@primgrad/ir';
+import type { ListKind } from './slice.js';
 
 /** Zero padding per axis of x: elements added before the first, after the last, and between neighbours. */
 export interface Padding {
@@ -8,26 +9,44 @@ export interface Padding {
   readonly interior: number[];
 }
 
-function paddingList(op: string, attrs: Readonly<Record<string, unknown>>, name: string, rank: number, optional: boolean): number[] {
-  const v = attrs[name];
-  if (optional && (v === undefined || v === null)) return new Array<number>(rank).fill(0);
-  if (!Array.isArray(v) || v.length !== rank || !v.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
-    throw new OpArgumentError(
-      op,
-      `attr '${name}' must be ${rank} non-negative integer(s), one per axis of x, got ${JSON.stringify(v)}. ` +
-        'Use slice to remove elements.',
-    );
-  }
-  return v as number[];
+/** The counts that define a padding, unchecked: attrs of the op or arguments of an API function. */
+export interface PaddingLists {
+  readonly before: unknown;
+  readonly after: unknown;
+  /** Absent or null means no interior padding. */
+  readonly interior?: unknown;
+}
+
+function countListProblem(kind: ListKind, name: string, value: unknown, rank: number): string | null {
+  if (Array.isArray(value) && value.length === rank && value.every((d) => Number.isInteger(d) && d >= 0)) return null;
+  const negative = Array.isArray(value) && value.some((d) => Number.isInteger(d) && d < 0);
+  // formatValue prints NaN and Infinity as such, where JSON.stringify would print null.
+  return (
+    `${kind} '${name}' must be ${rank} non-negative integer(s), one per axis of x, got ${formatValue(value)}.` +
+    (negative ? ' Use slice to remove elements.' : '')
+  );
+}
+
+/**
+ * Returns what is wrong with the counts of a padding of a rank-`rank` x, or null when nothing
+ * is: `before`, `after` and, unless `interiorOptional` lets it be absent, `interior` must each
+ * hold one non-negative integer per axis.
+ */
+export function paddingListsProblem(lists: PaddingLists, rank: number, kind: ListKind, interiorOptional = true): string | null {
+  const interiorAbsent = lists.interior === undefined || lists.interior === null;
+  return (
+    countListProblem(kind, 'before', lists.before, rank) ??
+    countListProblem(kind, 'after', lists.after, rank) ??
+    (interiorOptional && interiorAbsent ? null : countListProblem(kind, 'interior', lists.interior, rank))
+  );
 }
 
 /** Reads `before`, `after` and optional `interior` (zeros when absent), each one entry per axis of x. */
 export function resolvePadding(op: string, rank: number, attrs: Readonly<Record<string, unknown>>, interiorOptional = true): Padding {
-  return {
-    before: paddingList(op, attrs, 'before', rank, false),
-    after: paddingList(op, attrs, 'after', rank, false),
-    interior: paddingList(op, attrs, 'interior', rank, interiorOptional),
-  };
+  const problem = paddingListsProblem({ before: attrs.before, after: attrs.after, interior: attrs.interior }, rank, 'attr', interiorOptional);
+  if (problem) throw new OpArgumentError(op, problem);
+  const interior = attrs.interior === undefined || attrs.interior === null ? new Array<number>(rank).fill(0) : (attrs.interior as number[]);
+  return { before: attrs.before as number[], after: attrs.after as number[], interior };
 }
 
 /** Computes the shape of x padded: before + after + d + (d - 1) · interior per axis of size d. */

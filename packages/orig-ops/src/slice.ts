@@ -2,7 +2,7 @@
  * @file The native slice op: numpy's `x[start:end:step]` on chosen axes. Negative starts and ends
  * count from the end, out-of-range ones are clamped, and null means the start or end of the axis.
  */
-import { OpArgumentError, ShapeError, formatShape, normalizeAxis, type OpDef, type Shape } from '@primgrad/ir';
+import { OpArgumentError, ShapeError, formatShape, formatValue, normalizeAxis, type OpDef, type Shape } from '@primgrad/ir';
 
 /** Bounds of a slice on every axis of x: 0 <= start <= end <= dim and step >= 1. */
 export interface SliceBounds {
@@ -13,13 +13,41 @@ export interface SliceBounds {
   readonly shape: number[];
 }
 
-/** Reads a list attr whose entries are integers or null. */
-function boundListAttr(op: string, attrs: Readonly<Record<string, unknown>>, name: string): (number | null)[] {
-  const v = attrs[name];
-  if (!Array.isArray(v) || !v.every((d) => d === null || (typeof d === 'number' && Number.isInteger(d)))) {
-    throw new OpArgumentError(op, `attr '${name}' must be a list of integers or nulls, got ${JSON.stringify(v)}.`);
-  }
-  return v as (number | null)[];
+/** How a message names a list: as an attr of the native op, or as an argument of an API function. */
+export type ListKind = 'attr' | 'argument';
+
+/** The lists that define a slice, unchecked: attrs of the op or arguments of an API function. */
+export interface SliceLists {
+  readonly axes: unknown;
+  readonly starts: unknown;
+  readonly ends: unknown;
+  /** Absent or null means a step of 1 on every listed axis. */
+  readonly steps?: unknown;
+}
+
+/** Returns a message when `value` is not a list of integers (or nulls, where `allowNull`), else null. */
+function integerListProblem(kind: ListKind, name: string, value: unknown, allowNull: boolean): string | null {
+  if (Array.isArray(value) && value.every((d) => (allowNull && d === null) || Number.isInteger(d))) return null;
+  // formatValue prints NaN and Infinity as such, where JSON.stringify would print null.
+  return `${kind} '${name}' must be a list of integers${allowNull ? ' or nulls' : ''}, got ${formatValue(value)}.`;
+}
+
+/**
+ * Returns what is wrong with the lists of a slice, or null when nothing is: `axes` must hold
+ * integers, `starts`, `ends` and the optional `steps` integers or nulls, one entry per listed axis.
+ */
+export function sliceListsProblem(lists: SliceLists, kind: ListKind): string | null {
+  const hasSteps = lists.steps !== undefined && lists.steps !== null;
+  const problem =
+    integerListProblem(kind, 'axes', lists.axes, false) ??
+    integerListProblem(kind, 'starts', lists.starts, true) ??
+    integerListProblem(kind, 'ends', lists.ends, true) ??
+    (hasSteps ? integerListProblem(kind, 'steps', lists.steps, true) : null);
+  if (problem) return problem;
+  const count = (lists.axes as unknown[]).length;
+  const counts = [count, (lists.starts as unknown[]).length, (lists.ends as unknown[]).length, hasSteps ? (lists.steps as unknown[]).length : count];
+  if (counts.every((c) => c === count)) return null;
+  return `${kind}s 'axes', 'starts', 'ends' and 'steps' need one entry per sliced axis, got ${counts.slice(0, 3).join(', ')} and ${counts[3]}.`;
 }
 
 /**
@@ -27,20 +55,12 @@ function boundListAttr(op: string, attrs: Readonly<Record<string, unknown>>, nam
  * sliced axis) against x's shape, as numpy resolves `x[start:end:step]` for a positive step.
  */
 export function resolveSlice(op: string, shape: Shape, attrs: Readonly<Record<string, unknown>>): SliceBounds {
-  const axesAttr = attrs.axes;
-  if (!Array.isArray(axesAttr) || !axesAttr.every((a) => typeof a === 'number' && Number.isInteger(a))) {
-    throw new OpArgumentError(op, `attr 'axes' must be a list of integers, got ${JSON.stringify(axesAttr)}.`);
-  }
-  const starts = boundListAttr(op, attrs, 'starts');
-  const ends = boundListAttr(op, attrs, 'ends');
-  const steps = attrs.steps === undefined || attrs.steps === null ? axesAttr.map(() => 1) : boundListAttr(op, attrs, 'steps');
-  if (starts.length !== axesAttr.length || ends.length !== axesAttr.length || steps.length !== axesAttr.length) {
-    throw new OpArgumentError(
-      op,
-      `attrs 'axes', 'starts', 'ends' and 'steps' need one entry per sliced axis, got ${axesAttr.length}, ${starts.length}, ` +
-        `${ends.length} and ${steps.length}.`,
-    );
-  }
+  const problem = sliceListsProblem({ axes: attrs.axes, starts: attrs.starts, ends: attrs.ends, steps: attrs.steps }, 'attr');
+  if (problem) throw new OpArgumentError(op, problem);
+  const axesAttr = attrs.axes as number[];
+  const starts = attrs.starts as (number | null)[];
+  const ends = attrs.ends as (number | null)[];
+  const steps = attrs.steps === undefined || attrs.steps === null ? axesAttr.map(() => 1) : (attrs.steps as (number | null)[]);
   const out: SliceBounds = {
     starts: shape.map(() => 0),
     ends: [...shape],
@@ -48,10 +68,10 @@ export function resolveSlice(op: string, shape: Shape, attrs: Readonly<Record<st
     shape: [...shape],
   };
   const seen = new Set<number>();
-  (axesAttr as number[]).forEach((axis, k) => {
+  axesAttr.forEach((axis, k) => {
     const a = normalizeAxis(axis, shape.length);
     if (a === null) throw new ShapeError(op, `axis ${axis} is out of range for rank ${shape.length}`, [shape]);
-    if (seen.has(a)) throw new ShapeError(op, `axes ${formatShape(axesAttr as number[])} name axis ${a} twice`, [shape]);
+    if (seen.has(a)) throw new ShapeError(op, `axes ${formatShape(axesAttr)} name axis ${a} twice`, [shape]);
     seen.add(a);
     const step = steps[k] ?? 1;
     if (step < 1) {

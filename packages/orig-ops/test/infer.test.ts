@@ -41,6 +41,8 @@ describe('native op shape inference', () => {
     { op: 'logsumexp over all', build: ({ b, input }) => ops.logsumexp(b, input([2, 3])), shape: [] },
     { op: 'logsumexp over an empty axis', build: ({ b, input }) => ops.logsumexp(b, input([2, 0]), 1), shape: [2] },
     { op: 'softmax keeps the shape', build: ({ b, input }) => ops.softmax(b, input([2, 3]), 0), shape: [2, 3] },
+    { op: 'softmax over every axis of a 0-d input', build: ({ b, input }) => ops.softmax(b, input([]), null), shape: [] },
+    { op: 'log_softmax over a list of axes', build: ({ b, input }) => ops.logSoftmax(b, input([2, 3, 4]), [0, -1]), shape: [2, 3, 4] },
     { op: 'log_softmax keeps the dtype', build: ({ b, input }) => ops.logSoftmax(b, input([4], 'float32')), shape: [4], dtype: 'float32' },
     { op: 'sigmoid', build: ({ b, input }) => ops.sigmoid(b, input([2])), shape: [2] },
     { op: 'relu', build: ({ b, input }) => ops.relu(b, input([])), shape: [] },
@@ -114,12 +116,12 @@ describe('native op errors', () => {
     {
       op: 'softmax of a 0-d input',
       build: ({ b, input }) => ops.softmax(b, input([])),
-      message: 'softmax: axis -1 is out of range for rank 0; x needs rank 1 or more (input shapes: [])',
+      message: 'softmax: axis -1 is out of range for rank 0; x needs rank 1 or more, or axis null (input shapes: [])',
     },
     {
       op: 'log_softmax with a non-integer axis',
       build: ({ b, input }) => b.emit1('log_softmax', [input([2])], { axis: 0.5 }),
-      message: "log_softmax: attr 'axis' must be an integer, got 0.5.",
+      message: "log_softmax: attr 'axis' must be an integer, a list of integers or null (every axis), got 0.5.",
     },
     {
       op: 'concat of mismatched dims',
@@ -162,6 +164,46 @@ describe('native op errors', () => {
       op: 'slice with a fractional bound',
       build: ({ b, input }) => ops.slice(b, input([4]), [0], [0.5], [2]),
       message: "slice: attr 'starts' must be a list of integers or nulls, got [0.5].",
+    },
+    {
+      op: 'slice with a number for axes',
+      build: ({ b, input }) => ops.slice(b, input([4]), 0 as never, [0], [1]),
+      message: "slice: attr 'axes' must be a list of integers, got 0.",
+    },
+    {
+      op: 'slice with a NaN end',
+      build: ({ b, input }) => ops.slice(b, input([4]), [0], [0], [NaN]),
+      message: "slice: attr 'ends' must be a list of integers or nulls, got [NaN].",
+    },
+    {
+      op: 'slice with an Infinity step',
+      build: ({ b, input }) => ops.slice(b, input([4]), [0], [0], [4], [Infinity]),
+      message: "slice: attr 'steps' must be a list of integers or nulls, got [Infinity].",
+    },
+    {
+      op: 'pad without after',
+      build: ({ b, input }) => ops.pad(b, input([2, 2]), [0, 0], undefined as never),
+      message: "pad: attr 'after' must be 2 non-negative integer(s), one per axis of x, got undefined.",
+    },
+    {
+      op: 'pad with a NaN count',
+      build: ({ b, input }) => ops.pad(b, input([2]), [NaN], [0]),
+      message: "pad: attr 'before' must be 1 non-negative integer(s), one per axis of x, got [NaN].",
+    },
+    {
+      op: 'softmax over a repeated axis',
+      build: ({ b, input }) => ops.softmax(b, input([2, 3]), [1, -1]),
+      message: 'softmax: axes [1,-1] repeat an axis (input shapes: [2,3])',
+    },
+    {
+      op: 'log_softmax over a listed axis out of range',
+      build: ({ b, input }) => ops.logSoftmax(b, input([2, 3]), [0, 2]),
+      message: 'log_softmax: axis 2 is out of range for rank 2 (input shapes: [2,3])',
+    },
+    {
+      op: 'softmax with a string axis',
+      build: ({ b, input }) => b.emit1('softmax', [input([2])], { axis: '0' }),
+      message: 'softmax: attr \'axis\' must be an integer, a list of integers or null (every axis), got "0".',
     },
     {
       op: 'pad with a negative count',

@@ -120,8 +120,16 @@ describe('printed prim form', () => {
         sub_1: f32[2,3] = sub_p(x0, broadcast_0)
         exp_0: f32[2,3] = exp_p(sub_1)
         reduce_sum_0: f32[2,1] = reduce_sum_p(exp_0) {axis=[1], keepdim=true}
-        broadcast_1: f32[2,3] = broadcast_p(reduce_sum_0) {shape=[2,3]}
-        softmax_0: f32[2,3] = div_p(exp_0, broadcast_1)
+        fill_constant_1: f32[2,1] = fill_constant_p() {shape=[2,1], dtype="float32", value=0}
+        eq_1: bool[2,1] = eq_p(reduce_sum_0, fill_constant_1)
+        fill_constant_2: f32[2,1] = fill_constant_p() {shape=[2,1], dtype="float32", value=1}
+        select_1: f32[2,1] = select_p(eq_1, fill_constant_2, reduce_sum_0)
+        broadcast_1: f32[2,3] = broadcast_p(select_1) {shape=[2,3]}
+        div_0: f32[2,3] = div_p(exp_0, broadcast_1)
+        fill_constant_3: f32[2,3] = fill_constant_p() {shape=[2,3], dtype="float32", value=0}
+        div_1: f32[2,3] = div_p(fill_constant_3, fill_constant_3)
+        broadcast_2: bool[2,3] = broadcast_p(eq_1) {shape=[2,3]}
+        softmax_0: f32[2,3] = select_p(broadcast_2, div_1, div_0)
       }"
     `);
   });
@@ -139,8 +147,15 @@ describe('printed prim form', () => {
         sub_1: f32[2,3] = sub_p(x0, broadcast_0)
         exp_0: f32[2,3] = exp_p(sub_1)
         reduce_sum_0: f32[1,1] = reduce_sum_p(exp_0) {axis=[0,1], keepdim=true}
-        log_0: f32[1,1] = log_p(reduce_sum_0)
-        add_0: f32[1,1] = add_p(log_0, select_0)
+        fill_constant_1: f32[1,1] = fill_constant_p() {shape=[1,1], dtype="float32", value=0}
+        eq_1: bool[1,1] = eq_p(reduce_sum_0, fill_constant_1)
+        fill_constant_2: f32[1,1] = fill_constant_p() {shape=[1,1], dtype="float32", value=1}
+        select_1: f32[1,1] = select_p(eq_1, fill_constant_2, reduce_sum_0)
+        log_0: f32[1,1] = log_p(select_1)
+        fill_constant_3: f32[1,1] = fill_constant_p() {shape=[1,1], dtype="float32", value=0}
+        log_1: f32[1,1] = log_p(fill_constant_3)
+        select_2: f32[1,1] = select_p(eq_1, log_1, log_0)
+        add_0: f32[1,1] = add_p(select_2, select_0)
         logsumexp_0: f32[] = reshape_p(add_0) {shape=[]}
       }"
     `);

@@ -65,6 +65,8 @@ const REDUCTIONS = {
 
 /** Large, infinite and NaN elements, on which the max-shifted ops must agree with their kernels. */
 const EXTREME_ROWS = [1000, 1001, 1002, -Infinity, 0, 1, -Infinity, -Infinity, -Infinity, Infinity, 0, 1, NaN, 0, 1];
+/** EXTREME_ROWS transposed, for ops over axis 0. */
+const EXTREME_COLUMNS = [0, 1, 2].flatMap((j) => [0, 1, 2, 3, 4].map((i) => EXTREME_ROWS[3 * i + j]!));
 
 const fmt = (shape: readonly number[]): string => `[${shape.join(',')}]`;
 
@@ -213,9 +215,15 @@ const cases: Case[] = [
           [[2, 3, 4], -1],
           [[2, 0], 1],
           [[0, 3], 1],
+          [[2, 3], null],
+          [[2, 3, 4], [0, 2]],
+          [[2, 3, 4], [-1, 1]],
+          [[2, 3], []],
+          [[], null],
+          [[2, 0], null],
         ] as const
       ).map(([shape, axis]) => ({
-        name: `${type} ${fmt(shape)} axis ${axis}`,
+        name: `${type} ${fmt(shape)} axis ${axis === null ? 'all' : Array.isArray(axis) ? fmt(axis) : axis}`,
         inputs: [{ shape }],
         build: (b: Builder, x: Var) => fn(b, x, axis),
       })),
@@ -223,6 +231,11 @@ const cases: Case[] = [
         name: `${type} of large, infinite and NaN rows`,
         inputs: [{ shape: [5, 3], data: EXTREME_ROWS }],
         build: (b: Builder, x: Var) => fn(b, x, 1),
+      },
+      {
+        name: `${type} of large, infinite and NaN columns`,
+        inputs: [{ shape: [3, 5], data: EXTREME_COLUMNS }],
+        build: (b: Builder, x: Var) => fn(b, x, [0]),
       },
     ];
   }),
@@ -527,6 +540,28 @@ const closedFormCases: ClosedFormCase[] = [
     build: (b, x) => orig.softmax(b, x, 0),
     shape: [2, 2],
     expected: [0, 0.5, 1, 0.5],
+  },
+  {
+    name: 'softmax over every axis',
+    inputs: [{ shape: [2, 2], data: [0, Math.log(2), Math.log(3), Math.log(4)] }],
+    build: (b, x) => orig.softmax(b, x, null),
+    shape: [2, 2],
+    expected: [0.1, 0.2, 0.3, 0.4],
+  },
+  {
+    name: 'log_softmax over a list of axes',
+    inputs: [{ shape: [2, 1, 2], data: [0, Math.log(2), Math.log(3), Math.log(4)] }],
+    build: (b, x) => orig.logSoftmax(b, x, [0, -1]),
+    shape: [2, 1, 2],
+    expected: [0.1, 0.2, 0.3, 0.4].map(Math.log),
+  },
+  {
+    // A row of only -Infinity is NaN, as in numpy and PyTorch; the other row is unaffected.
+    name: 'softmax and log_softmax of a fully masked row',
+    inputs: [{ shape: [2, 2], data: [-Infinity, -Infinity, 0, Math.log(3)] }],
+    build: (b, x) => orig.concat(b, [orig.softmax(b, x), orig.logSoftmax(b, x)], 0),
+    shape: [4, 2],
+    expected: [NaN, NaN, 0.25, 0.75, NaN, NaN, Math.log(0.25), Math.log(0.75)],
   },
   {
     name: 'logsumexp of large values',

@@ -1,12 +1,12 @@
 /** @file pad_p: zero padding before, after and between the elements of every axis. Linear; its transpose is slice_p. */
-import { OpArgumentError, formatShape, type Builder, type OpDef, type Var } from '@primgrad/ir';
+import { OpArgumentError, formatShape, formatValue, type Builder, type OpDef, type Var } from '@primgrad/ir';
 
 function padList(attrs: Readonly<Record<string, unknown>>, name: string, shape: readonly number[]): number[] {
   const v = attrs[name];
   if (!Array.isArray(v) || v.length !== shape.length || !v.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
     throw new OpArgumentError(
       'pad_p',
-      `attr '${name}' must be one non-negative integer per axis of x ${formatShape(shape)}, got ${JSON.stringify(v)}.`,
+      `attr '${name}' must be one non-negative integer per axis of x ${formatShape(shape)}, got ${formatValue(v)}.`,
     );
   }
   return v as number[];

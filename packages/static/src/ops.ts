@@ -70,10 +70,15 @@ export const max = (x: Var, axis: number | readonly number[] | null = null, keep
 /** log(sum(exp(x))) over `axis` (every axis when null), shifted by the maximum so it cannot overflow. */
 export const logsumexp = (x: Var, axis: number | readonly number[] | null = null, keepdim = false): Var =>
   native.logsumexp(builderOf([checkVar('logsumexp', x, 'x')]), x, axis, keepdim);
-/** exp(x) / sum(exp(x)) along `axis`, shifted by the maximum so it cannot overflow. */
-export const softmax = (x: Var, axis = -1): Var => native.softmax(builderOf([checkVar('softmax', x, 'x')]), x, axis);
-/** x - logsumexp(x) along `axis`, shifted by the maximum so it cannot overflow. */
-export const logSoftmax = (x: Var, axis = -1): Var => native.logSoftmax(builderOf([checkVar('logSoftmax', x, 'x')]), x, axis);
+/**
+ * exp(x) / sum(exp(x)) over `axis`: the last axis by default, every axis when null, or a list of
+ * axes. Shifted by the maximum so it cannot overflow. A line of only -Infinity gives NaN.
+ */
+export const softmax = (x: Var, axis: number | readonly number[] | null = -1): Var =>
+  native.softmax(builderOf([checkVar('softmax', x, 'x')]), x, axis);
+/** x - logsumexp(x) over `axis`, taken as in `softmax`, and shifted by the maximum so it cannot overflow. */
+export const logSoftmax = (x: Var, axis: number | readonly number[] | null = -1): Var =>
+  native.logSoftmax(builderOf([checkVar('logSoftmax', x, 'x')]), x, axis);
 export const reshape = (x: Var, shape: readonly number[]): Var => native.reshape(builderOf([checkVar('reshape', x, 'x')]), x, shape);
 export const transpose = (x: Var, perm: readonly number[]): Var => native.transpose(builderOf([checkVar('transpose', x, 'x')]), x, perm);
 export const broadcastTo = (x: Var, shape: readonly number[]): Var =>
@@ -96,10 +101,19 @@ export const slice = (
   starts: readonly (number | null)[],
   ends: readonly (number | null)[],
   steps?: readonly number[],
-): Var => native.slice(builderOf([checkVar('slice', x, 'x')]), x, axes, starts, ends, steps);
+): Var => {
+  const b = builderOf([checkVar('slice', x, 'x')]);
+  const problem = native.sliceListsProblem({ axes, starts, ends, steps }, 'argument');
+  if (problem) throw new ArgumentError(`slice: ${problem}`);
+  return native.slice(b, x, axes, starts, ends, steps);
+};
 /** x with `before[i]` zeros before, `after[i]` after and `interior[i]` between the elements of axis i. */
-export const pad = (x: Var, before: readonly number[], after: readonly number[], interior?: readonly number[]): Var =>
-  native.pad(builderOf([checkVar('pad', x, 'x')]), x, before, after, interior);
+export const pad = (x: Var, before: readonly number[], after: readonly number[], interior?: readonly number[]): Var => {
+  const b = builderOf([checkVar('pad', x, 'x')]);
+  const problem = native.paddingListsProblem({ before, after, interior }, x.shape.length, 'argument');
+  if (problem) throw new ArgumentError(`pad: ${problem}`);
+  return native.pad(b, x, before, after, interior);
+};
 export const cast = (x: Var, dtype: DType): Var => native.cast(builderOf([checkVar('cast', x, 'x')]), x, dtype);
 /** A constant of `shape` and `dtype`, built in the current main program. */
 export const fillConstant = (shape: readonly number[], dtype: DType, value: number): Var =>

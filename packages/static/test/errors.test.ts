@@ -16,6 +16,7 @@ import {
   enablePrim,
   gradients,
   mul,
+  pad,
   prim2orig,
   programGuard,
   scale,
@@ -99,9 +100,45 @@ describe('errors', () => {
     );
   });
 
+  it.each([
+    ['a number for axes', () => slice(data('x', [4], 'float64'), 0 as never, [0], [1]), "slice: argument 'axes' must be a list of integers, got 0."],
+    ['a NaN end', () => slice(data('x', [4], 'float64'), [0], [0], [NaN]), "slice: argument 'ends' must be a list of integers or nulls, got [NaN]."],
+    ['a string step', () => slice(data('x', [4], 'float64'), [0], [0], [4], ['2' as never]), 'slice: argument \'steps\' must be a list of integers or nulls, got ["2"].'],
+    [
+      'lists of different lengths',
+      () => slice(data('x', [4, 4], 'float64'), [0, 1], [0], [2, 2]),
+      "slice: arguments 'axes', 'starts', 'ends' and 'steps' need one entry per sliced axis, got 2, 1, 2 and 2.",
+    ],
+  ] as const)('slice with %s', (_name, call, message) => {
+    expect(() => build(call)).toThrow(ArgumentError);
+    expect(() => build(call)).toThrow(message);
+  });
+
+  it.each([
+    [
+      'no after',
+      () => pad(data('x', [2, 2], 'float64'), [0, 0], undefined as never),
+      "pad: argument 'after' must be 2 non-negative integer(s), one per axis of x, got undefined.",
+    ],
+    [
+      'a count per axis missing',
+      () => pad(data('x', [2, 2], 'float64'), [0], [0, 0]),
+      "pad: argument 'before' must be 2 non-negative integer(s), one per axis of x, got [0].",
+    ],
+    [
+      'a negative count',
+      () => pad(data('x', [2], 'float64'), [-1], [0]),
+      "pad: argument 'before' must be 1 non-negative integer(s), one per axis of x, got [-1]. Use slice to remove elements.",
+    ],
+    ['a NaN interior', () => pad(data('x', [2], 'float64'), [0], [0], [NaN]), "pad: argument 'interior' must be 1 non-negative integer(s), one per axis of x, got [NaN]."],
+  ] as const)('pad with %s', (_name, call, message) => {
+    expect(() => build(call)).toThrow(ArgumentError);
+    expect(() => build(call)).toThrow(message);
+  });
+
   it('softmax of a 0-d var names the op and the shape', () => {
     expect(() => build(() => softmax(data('x', [], 'float64')))).toThrow(
-      'softmax: axis -1 is out of range for rank 0; x needs rank 1 or more (input shapes: [])',
+      'softmax: axis -1 is out of range for rank 0; x needs rank 1 or more, or axis null (input shapes: [])',
     );
   });
 

@@ -1,5 +1,5 @@
 import { floatScalarAttr, type VjpRule } from '@primgrad/ir';
-import { cos, div, greaterEqual, greaterThan, mul, neg, scale, sin, where } from '@primgrad/orig-ops';
+import { cos, div, greaterEqual, greaterThan, mul, neg, scale, sigmoid, sin, where } from '@primgrad/orig-ops';
 import { binaryVjp, scalar, unaryVjp, unbroadcast } from './helpers.js';
 
 /** Vjp rules of the elementwise native ops whose derivative is a plain expression of x and y. */
@@ -62,8 +62,8 @@ export const elementwiseRules: Readonly<Record<string, VjpRule>> = {
     return where(b, greaterThan(b, x, zero), ct, belowZero);
   }),
 
-  // x̄ = ct y (1 - y)
-  sigmoid: unaryVjp((b, ct, _x, y) => mul(b, ct, mul(b, y, scale(b, y, -1, 1)))),
+  // x̄ = ct y sigmoid(-x), which is y (1 - y) without the rounding of 1 - y to 0 for large x
+  sigmoid: unaryVjp((b, ct, x, y) => mul(b, ct, mul(b, y, sigmoid(b, neg(b, x))))),
 
   // x̄ = ct where x > 0, else 0; 0 at x = 0 as in the lowering select(0 >= x, 0, x)
   relu: unaryVjp((b, ct, x) => {

@@ -1,13 +1,14 @@
 import type { VjpRule } from '@primgrad/ir';
-import { exp, mul, reductionAxes, sub } from '@primgrad/orig-ops';
+import { mul, reductionAxes } from '@primgrad/orig-ops';
 import { toKeptShape, unaryVjp } from './helpers.js';
+import { guardedSoftmax, zeroOnMasked } from './max-shift.js';
 
 /**
- * x̄ = ct exp(x - y), the softmax of x over the axes times ct. The exponent is never positive,
- * and a -Infinity element gets exp(-Infinity) = 0.
+ * x̄ = ct softmax(x) over the axes, so a -Infinity element gets 0. 0 on a line of only
+ * -Infinity, whose logsumexp is the constant -Infinity.
  */
-export const logsumexp: VjpRule = unaryVjp((b, ct, x, y, op) => {
+export const logsumexp: VjpRule = unaryVjp((b, ct, x, _y, op) => {
   const axes = reductionAxes('logsumexp', op.attrs, x.shape);
-  const softmaxOfX = exp(b, sub(b, x, toKeptShape(b, y, x.shape, axes)));
-  return mul(b, toKeptShape(b, ct, x.shape, axes), softmaxOfX);
+  const { probs, masked } = guardedSoftmax(b, x, axes);
+  return zeroOnMasked(b, masked, mul(b, toKeptShape(b, ct, x.shape, axes), probs));
 });

@@ -94,11 +94,15 @@ const REDUCERS = {
   logsumexp: orig.logsumexp,
 } as const;
 
-const SOFTMAXES: readonly [number[], number][] = [
+const SOFTMAXES: readonly [number[], number | number[] | null][] = [
   [[3], -1],
   [[1], 0],
   [[2, 3], 0],
   [[2, 3, 4], 1],
+  [[2, 3], null],
+  [[2, 3, 4], [0, 2]],
+  [[2, 3, 4], [-1, 1]],
+  [[], null],
 ];
 
 /** Values near 1000, where exp overflows unless the op subtracts the maximum first. */
@@ -227,7 +231,7 @@ export const gradCases: readonly GradCase[] = [
     const fn = op === 'softmax' ? orig.softmax : orig.logSoftmax;
     return [
       ...SOFTMAXES.map(([shape, axis]) => ({
-        name: `${op} ${fmt(shape)} axis ${axis}`,
+        name: `${op} ${fmt(shape)} axis ${Array.isArray(axis) ? fmt(axis) : axis === null ? 'all' : axis}`,
         inputs: [{ shape }],
         build: (b: Builder, x: Var) => fn(b, x, axis),
       })),
@@ -339,4 +343,38 @@ export const tieCases: readonly GradCase[] = [
     inputs: [{ shape: [3, 4], sampler: SMALL_INTEGERS }],
     build: orig.relu,
   },
+];
+
+/**
+ * Adds to x a constant [2, 3] mask whose row 0 is -Infinity, as an attention mask over padding
+ * does. That row is then masked out fully: softmax and log_softmax give NaN there, logsumexp -Infinity.
+ */
+function maskRow0(b: Builder, x: Var): Var {
+  const mask = orig.concat(b, [orig.fillConstant(b, [1, 3], 'float64', -Infinity), orig.fillConstant(b, [1, 3], 'float64', 0)], 0);
+  return orig.add(b, x, mask);
+}
+
+/**
+ * Cases with a fully masked row, where the op's result is a constant (NaN or -Infinity) and both
+ * mechanisms must give that row a cotangent of 0. Finite differences of a NaN result are NaN, so
+ * only the mechanism comparison runs them.
+ */
+export const maskedCases: readonly GradCase[] = [
+  { name: 'logsumexp with a masked row', inputs: [{ shape: [2, 3] }], build: (b: Builder, x: Var) => orig.logsumexp(b, maskRow0(b, x), 1) },
+  { name: 'logsumexp keepdim with a masked row', inputs: [{ shape: [2, 3] }], build: (b: Builder, x: Var) => orig.logsumexp(b, maskRow0(b, x), [1], true) },
+  { name: 'softmax with a masked row', inputs: [{ shape: [2, 3] }], build: (b: Builder, x: Var) => orig.softmax(b, maskRow0(b, x)) },
+  { name: 'log_softmax with a masked row', inputs: [{ shape: [2, 3] }], build: (b: Builder, x: Var) => orig.logSoftmax(b, maskRow0(b, x), [1]) },
+  {
+    name: 'softmax over every axis of a masked tensor',
+    inputs: [{ shape: [1, 3] }],
+    build: (b: Builder, x: Var) => orig.softmax(b, orig.add(b, x, orig.fillConstant(b, [1, 3], 'float64', -Infinity)), null),
+  },
+];
+
+/** Inputs far from 0, where a derivative computed as y (1 - y) or exp(x - logsumexp(x)) loses digits. */
+export const largeCases: readonly GradCase[] = [
+  { name: 'sigmoid far from 0', inputs: [{ shape: [2, 6], sampler: awayFromZero(15, 700) }], build: orig.sigmoid },
+  { name: 'logsumexp near 1000', inputs: [{ shape: [2, 3], sampler: LARGE }], build: (b: Builder, x: Var) => orig.logsumexp(b, x, 1) },
+  { name: 'logsumexp near -1000', inputs: [{ shape: [2, 3], sampler: uniform(-1001, -999) }], build: (b: Builder, x: Var) => orig.logsumexp(b, x, null) },
+  { name: 'logsumexp near 1e6', inputs: [{ shape: [2, 3], sampler: uniform(1e6 - 1, 1e6 + 1) }], build: (b: Builder, x: Var) => orig.logsumexp(b, x, 1) },
 ];

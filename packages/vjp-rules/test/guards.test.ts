@@ -1,7 +1,7 @@
 /**
  * Closed-form cotangents where a naive rule returns NaN or picks an arbitrary side. The cases are
  * p_norm, pow, abs and relu at 0, maximum and reduce_max at ties, softmax and logsumexp at large
- * and infinite inputs, sigmoid at large magnitudes, and casts across dtypes.
+ * and infinite inputs and on fully masked rows, sigmoid at large magnitudes, and casts across dtypes.
  */
 import { Builder, NDArray, Program, type DType, type Var } from '@primgrad/ir';
 import * as orig from '@primgrad/orig-ops';
@@ -175,6 +175,48 @@ describe('reduce_max, relu, sigmoid, softmax and logsumexp', () => {
     const { grad } = gradients((b, xv) => orig.softmax(b, xv), f64(x), f64(w));
 
     grad.forEach((g, i) => expect(g).toBeCloseTo(s[i]! * (w[i]! - ws), 14));
+  });
+});
+
+describe('fully masked rows', () => {
+  // Row 0 is all -Infinity, as under an attention mask; row 1 is ordinary.
+  const row = [0.5, -1, 2];
+  const x = f64([[-Infinity, -Infinity, -Infinity], row]);
+  const total = row.reduce((acc, v) => acc + Math.exp(v), 0);
+  const s = row.map((v) => Math.exp(v) / total);
+  const w = [0.25, 3, -1.5];
+  const ws = w.reduce((acc, wi, i) => acc + wi * s[i]!, 0);
+  const wSum = w.reduce((acc, wi) => acc + wi, 0);
+
+  // The cotangent of the masked row (7s) is ignored: the result there is a constant.
+  const table: [string, (b: Builder, xv: Var) => Var, NDArray, number[]][] = [
+    ['logsumexp', (b, xv) => orig.logsumexp(b, xv, 1), f64([7, 1.5]), s.map((si) => 1.5 * si)],
+    ['softmax', (b, xv) => orig.softmax(b, xv), f64([[7, 7, 7], w]), s.map((si, i) => si * (w[i]! - ws))],
+    ['log_softmax', (b, xv) => orig.logSoftmax(b, xv, [1]), f64([[7, 7, 7], w]), w.map((wi, i) => wi - s[i]! * wSum)],
+  ];
+
+  it.each(table)('%s on a masked row', (_name, build, outBar, expectedRow) => {
+    const { grad, secondOrder } = gradients(build, x, outBar);
+
+    expect(grad.slice(0, 3)).toEqual([0, 0, 0]);
+    grad.slice(3).forEach((g, i) => expect(g).toBeCloseTo(expectedRow[i]!, 14));
+    expect(secondOrder.slice(0, 3)).toEqual([0, 0, 0]);
+    expect(secondOrder.every(Number.isFinite), `second order ${secondOrder}`).toBe(true);
+  });
+});
+
+describe('sigmoid far from 0', () => {
+  it('matches e / (1 + e)² to 1e-14', () => {
+    // s(1 - s) = e / (1 + e)² with e = exp(-|x|), while 1 - s itself rounds to 0 for x above about 37.
+    const xs = [40, -40, 200, -700];
+
+    const { grad } = gradients((b, xv) => orig.sigmoid(b, xv), f64(xs));
+
+    xs.forEach((v, i) => {
+      const e = Math.exp(-Math.abs(v));
+      const expected = e / (1 + e) ** 2;
+      expect(Math.abs(grad[i]! - expected), `x = ${v}: got ${grad[i]}, expected ${expected}`).toBeLessThanOrEqual(1e-14 * expected);
+    });
   });
 });
 

@@ -1,22 +1,26 @@
 /**
- * @file log_softmax along one axis (attr `axis`, default -1), computed per line in float64 as
- * (x - m) - log(sum(exp(x - m))), m being the line's maximum, or 0 when that is not finite.
+ * @file log_softmax over attr `axis` (the last axis by default, every axis when null, or a list
+ * of axes), computed per group in float64 as (x - m) - log(sum(exp(x - m))), m being the group's maximum, or 0 when
+ * that is not finite. A group of only -Infinity gives NaN (-Infinity - -Infinity).
  */
-import { softmaxAxis } from '@primgrad/orig-ops';
+import { softmaxAxes } from '@primgrad/orig-ops';
 import { allocOut, type CpuKernel } from '../kernel.js';
-import { forEachLine, lineShift } from './softmax.js';
+import { forEachGroupIndex, forEachInGroup, groupPlan } from './reduce.js';
+import { groupShift } from './softmax.js';
 
 export const logSoftmaxKernel: CpuKernel = ([x], op, [t]) => {
-  const axis = softmaxAxis('log_softmax', op.attrs, x!.shape);
-  const out = allocOut(t!);
+  const plan = groupPlan(x!.shape, softmaxAxes('log_softmax', op.attrs, x!.shape));
+  const shift = groupShift(x!, plan);
+  const sum = new Float64Array(plan.size);
+  forEachInGroup(x!, plan, (v, g) => {
+    sum[g] += Math.exp(v - shift[g]!);
+  });
+  const logSum = sum.map(Math.log);
   const xd = x!.data;
+  const out = allocOut(t!);
   const od = out.data;
-  forEachLine(x!.shape, axis, (offset, n, stride) => {
-    const shift = lineShift(xd, offset, n, stride);
-    let sum = 0;
-    for (let j = 0, k = offset; j < n; j++, k += stride) sum += Math.exp(xd[k]! - shift);
-    const logSum = Math.log(sum);
-    for (let j = 0, k = offset; j < n; j++, k += stride) od[k] = xd[k]! - shift - logSum;
+  forEachGroupIndex(x!.shape, plan, (i, g) => {
+    od[i] = xd[i]! - shift[g]! - logSum[g]!;
   });
   return [out];
 };

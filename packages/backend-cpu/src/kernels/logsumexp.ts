@@ -7,12 +7,12 @@
 import { boolAttr } from '@primgrad/ir';
 import { allocOut, type CpuKernel } from '../kernel.js';
 import { forEachInGroup, reductionPlan } from './reduce.js';
-import { groupMax } from './reduce_max.js';
+import { groupShift } from './softmax.js';
 
 export const logsumexpKernel: CpuKernel = ([x], op, [t]) => {
   boolAttr('logsumexp', op.attrs, 'keepdim', false);
   const plan = reductionPlan('logsumexp', op.attrs, x!.shape);
-  const shift = groupMax(x!, plan).map((m) => (Number.isFinite(m) ? m : 0));
+  const shift = groupShift(x!, plan);
   const sum = new Float64Array(plan.size);
   forEachInGroup(x!, plan, (v, a) => {
     sum[a] += Math.exp(v - shift[a]!);

@@ -21,7 +21,11 @@ export interface ReductionPlan {
 
 /** Works out which axes `op` reduces and how input elements map to result elements. */
 export function reductionPlan(op: string, attrs: Readonly<Record<string, unknown>>, shape: Shape): ReductionPlan {
-  const axes = reductionAxes(op, attrs, shape);
+  return groupPlan(shape, reductionAxes(op, attrs, shape));
+}
+
+/** Groups the elements of `shape` that share every coordinate off `axes` (sorted, non-negative). */
+export function groupPlan(shape: Shape, axes: readonly number[]): ReductionPlan {
   const kept = shape.filter((_, d) => !axes.includes(d));
   const keptStrides = stridesOf(kept);
   const accStrides: number[] = [];
@@ -37,7 +41,7 @@ export function reductionPlan(op: string, attrs: Readonly<Record<string, unknown
   }
   let size = 1;
   for (const d of kept) size *= d;
-  return { axes, size, count, accStrides };
+  return { axes: [...axes], size, count, accStrides };
 }
 
 /** Calls `visit(value, r)` for every input element, with r the index of its result element. */
@@ -49,6 +53,17 @@ export function forEachInGroup(x: NDArray, plan: ReductionPlan, visit: (value: n
     const sx = inner[0]!;
     const sa = inner[1]!;
     for (let j = 0; j < n; j++, xi += sx, a += sa) visit(xd[xi]!, a);
+  });
+}
+
+/** Calls `visit(index, r)` for every element of `shape` in row-major order, with r the index of its group. */
+export function forEachGroupIndex(shape: Shape, plan: ReductionPlan, visit: (index: number, result: number) => void): void {
+  forEachRow(shape, [stridesOf(shape), plan.accStrides], (off, n, inner) => {
+    let i = off[0]!;
+    let a = off[1]!;
+    const si = inner[0]!;
+    const sa = inner[1]!;
+    for (let j = 0; j < n; j++, i += si, a += sa) visit(i, a);
   });
 }
 

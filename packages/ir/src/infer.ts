@@ -96,13 +96,13 @@ export function normalizeAxes(op: string, axes: readonly number[], rank: number,
 
 export function floatScalarAttr(op: string, attrs: Readonly<Record<string, unknown>>, name: string, fallback?: number): number {
   const v = attrs[name] ?? fallback;
-  if (typeof v !== 'number') throw new OpArgumentError(op, `attr '${name}' must be a number, got ${JSON.stringify(v)}.`);
+  if (typeof v !== 'number') throw new OpArgumentError(op, `attr '${name}' must be a number, got ${formatValue(v)}.`);
   return v;
 }
 
 export function boolAttr(op: string, attrs: Readonly<Record<string, unknown>>, name: string, fallback?: boolean): boolean {
   const v = attrs[name] ?? fallback;
-  if (typeof v !== 'boolean') throw new OpArgumentError(op, `attr '${name}' must be true or false, got ${JSON.stringify(v)}.`);
+  if (typeof v !== 'boolean') throw new OpArgumentError(op, `attr '${name}' must be true or false, got ${formatValue(v)}.`);
   return v;
 }
 

@@ -37,16 +37,16 @@ export const where = (b: Builder, condition: Var, x: Var, y: Var): Var => b.emit
 export const matmul = (b: Builder, x: Var, y: Var, options: { transX?: boolean; transY?: boolean } = {}): Var =>
   b.emit1('matmul', [x, y], { transX: options.transX ?? false, transY: options.transY ?? false });
 
-/** `axis` null or absent reduces every axis. */
-export const reduceSum = (b: Builder, x: Var, axis: number | readonly number[] | null = null, keepdim = false): Var =>
-  b.emit1('reduce_sum', [x], { axis: typeof axis === 'number' ? [axis] : axis === null ? null : [...axis], keepdim });
-export const reduceMean = (b: Builder, x: Var, axis: number | readonly number[] | null = null, keepdim = false): Var =>
-  b.emit1('reduce_mean', [x], { axis: typeof axis === 'number' ? [axis] : axis === null ? null : [...axis], keepdim });
 /** Converts an `axis` argument to its attr form: null for every axis, else a list. */
 function axisList(axis: number | readonly number[] | null): number[] | null {
-  if (axis === null) return null;
-  return typeof axis === 'number' ? [axis] : [...axis];
+  // Anything that is not a number or an array goes to the op's attr check, which names it.
+  return typeof axis === 'number' ? [axis] : (copyList(axis) as number[] | null);
 }
+/** `axis` null or absent reduces every axis. */
+export const reduceSum = (b: Builder, x: Var, axis: number | readonly number[] | null = null, keepdim = false): Var =>
+  b.emit1('reduce_sum', [x], { axis: axisList(axis), keepdim });
+export const reduceMean = (b: Builder, x: Var, axis: number | readonly number[] | null = null, keepdim = false): Var =>
+  b.emit1('reduce_mean', [x], { axis: axisList(axis), keepdim });
 export const reduceMax = (b: Builder, x: Var, axis: number | readonly number[] | null = null, keepdim = false): Var =>
   b.emit1('reduce_max', [x], { axis: axisList(axis), keepdim });
 export const logsumexp = (b: Builder, x: Var, axis: number | readonly number[] | null = null, keepdim = false): Var =>
@@ -62,7 +62,7 @@ export const pNorm = (
   porder = 2,
   axis: number | readonly number[] | null = null,
   keepdim = false,
-): Var => b.emit1('p_norm', [x], { porder, axis: typeof axis === 'number' ? [axis] : axis === null ? null : [...axis], keepdim });
+): Var => b.emit1('p_norm', [x], { porder, axis: axisList(axis), keepdim });
 export const reshape = (b: Builder, x: Var, shape: readonly number[]): Var => b.emit1('reshape', [x], { shape: [...shape] });
 export const transpose = (b: Builder, x: Var, perm: readonly number[]): Var => b.emit1('transpose', [x], { perm: [...perm] });
 export const broadcastTo = (b: Builder, x: Var, shape: Shape): Var => b.emit1('broadcast_to', [x], { shape: [...shape] });

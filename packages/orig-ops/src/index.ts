@@ -288,7 +288,7 @@ export const transposeDef: OpDef<{ perm: number[] }> = {
     const perm = intListAttr('transpose', attrs, 'perm').map((a) => normalizeAxis(a, rank));
     const sorted = [...perm].sort((a, b) => (a ?? -1) - (b ?? -1));
     if (perm.length !== rank || !sorted.every((a, i) => a === i)) {
-      throw new ShapeError('transpose', `perm ${JSON.stringify(attrs.perm)} is not a permutation of the ${rank} axes`, [x!.shape]);
+      throw new ShapeError('transpose', `perm ${formatValue(attrs.perm)} is not a permutation of the ${rank} axes`, [x!.shape]);
     }
     return [{ shape: perm.map((a) => x!.shape[a!]!), dtype: x!.dtype }];
   },
@@ -313,7 +313,7 @@ export const castDef: OpDef<{ dtype: DType }> = {
   inputs: ['x'],
   doc: 'converts x to attr dtype',
   infer([x], attrs) {
-    if (!isDType(attrs.dtype)) throw new OpArgumentError('cast', `attr 'dtype' is invalid: ${JSON.stringify(attrs.dtype)}.`);
+    if (!isDType(attrs.dtype)) throw new OpArgumentError('cast', `attr 'dtype' is invalid: ${formatValue(attrs.dtype)}; use float32, float64, int32 or bool.`);
     return [{ shape: x!.shape, dtype: attrs.dtype }];
   },
 };
@@ -327,7 +327,7 @@ function source(type: string, doc: string, check: (attrs: Readonly<Record<string
     differentiable: type === 'fill_constant' ? undefined : false,
     infer(_inputs, attrs) {
       const shape = shapeAttr(type, attrs);
-      if (!isDType(attrs.dtype)) throw new OpArgumentError(type, `attr 'dtype' is invalid: ${JSON.stringify(attrs.dtype)}.`);
+      if (!isDType(attrs.dtype)) throw new OpArgumentError(type, `attr 'dtype' is invalid: ${formatValue(attrs.dtype)}; use float32, float64, int32 or bool.`);
       check(attrs, shape);
       return [{ shape, dtype: attrs.dtype }];
     },

@@ -99,7 +99,7 @@ describe('native op errors', () => {
     {
       op: 'transpose with a bad perm',
       build: ({ b, input }) => ops.transpose(b, input([2, 3]), [0, 0]),
-      message: /transpose: perm \[0,0\] is not a permutation of the 2 axes/,
+      message: /transpose: perm \[0, 0\] is not a permutation of the 2 axes/,
     },
     {
       op: 'reduce_sum over an axis out of range',

@@ -131,8 +131,10 @@ export class Registry {
     validatePluginShape(plugin);
     const known = this.pluginsByName.get(plugin.name);
     if (known) {
-      // A second copy of the same package (two bundles, or dual ESM/CJS) registers the same plugin again.
-      if (known === plugin || (known.version !== undefined && known.version === plugin.version)) return this;
+      // A second copy of the same package (two bundles, or dual ESM/CJS) registers the same plugin
+      // again, which changes nothing. With override set, the caller asks to replace it instead.
+      const sameCopy = known === plugin || (known.version !== undefined && known.version === plugin.version);
+      if (sameCopy && !plugin.override) return this;
       if (!plugin.override) {
         throw new PluginError(
           plugin.name,

@@ -261,6 +261,15 @@ describe('registry.use', () => {
     expect(registry.opPlugin('square')).toBe('p');
   });
 
+  it('replaces a plugin of the same name and version with override', () => {
+    const registry = createRegistry([base, { name: 'rules', version: '1.0.0', contract: 1, linearize: { square_p: rule } }]);
+    const replacement = () => [null];
+
+    registry.use({ name: 'rules', version: '1.0.0', contract: 1, override: true, linearize: { square_p: replacement } });
+
+    expect(registry.rule('linearize', 'square_p')).toBe(replacement);
+  });
+
   it('ignores a second copy of the same plugin', () => {
     const registry = createRegistry([{ ...base, version: '1.0.0' }]);
 

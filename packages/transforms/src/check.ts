@@ -36,16 +36,26 @@ export function checkRuleOutputs(
   });
 }
 
+const RULE_CONTEXT = Symbol('primgrad.ruleContext');
+
 /**
  * Calls a rule, turning an unexpected exception (a TypeError from a third-party rule, say) into
  * a RuleOutputError that names the op, the rule kind and the plugin. Errors that primgrad
- * raised on purpose already name what failed and pass through unchanged.
+ * raised on purpose keep their class, and their message gets the rule and plugin appended.
  */
 export function callRule<T>(registry: Registry, kind: RuleKind, op: Op, call: () => T): T {
   try {
     return call();
   } catch (e) {
-    if (e instanceof PrimgradError) throw e;
+    if (e instanceof PrimgradError) {
+      // Keep the class a caller may match on, and add where it was raised, once.
+      if (!(e as { [RULE_CONTEXT]?: boolean })[RULE_CONTEXT]) {
+        const plugin = registry.rulePlugin(kind, op.type);
+        e.message += ` (raised in the ${kind} rule for '${op.type}'${plugin ? ` from plugin '${plugin}'` : ''})`;
+        (e as { [RULE_CONTEXT]?: boolean })[RULE_CONTEXT] = true;
+      }
+      throw e;
+    }
     const error = new RuleOutputError(
       op.type,
       kind,

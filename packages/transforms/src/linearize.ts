@@ -1,4 +1,4 @@
-import { ArgumentError, Builder, PrimgradError, formatShape, type Block, type Registry, type Var } from '@primgrad/ir';
+import { ArgumentError, Builder, PrimgradError, RuleOutputError, formatShape, type Block, type Registry, type Var } from '@primgrad/ir';
 import { callRule, checkRuleOutputs, rollback } from './check.js';
 import { opsOnPath } from './path.js';
 
@@ -67,6 +67,15 @@ export function linearize(
     sourceDot.set(x, xsDot[i]!);
   });
   const b = new Builder(block, registry);
+  // Vars computed from the tangents: a rule's output tangents must be among them.
+  const linearVars = new Set<Var>(tangents.values());
+  let scanned = 0;
+  const markLinear = (): void => {
+    for (; scanned < b.emitted.length; scanned++) {
+      const emitted = b.emitted[scanned]!;
+      if (emitted.inputs.some((v) => linearVars.has(v))) for (const o of emitted.outputs) linearVars.add(o);
+    }
+  };
   try {
     for (const op of ops) {
       const def = registry.opDef(op.type);
@@ -80,6 +89,18 @@ export function linearize(
       const rule = registry.rule('linearize', op.type);
       const tangentsOut = callRule(registry, 'linearize', op, () => rule(b, op, tangentsIn));
       checkRuleOutputs(registry, 'linearize', op, tangentsOut, op.outputs, { allowNull: true });
+      markLinear();
+      tangentsOut.forEach((t, j) => {
+        if (t && !linearVars.has(t)) {
+          throw new RuleOutputError(
+            op.type,
+            'linearize',
+            registry.rulePlugin('linearize', op.type),
+            `tangent ${j} ('${t.name}') does not depend on the input tangents. A linearize rule must compute each ` +
+              'output tangent from the input tangents, or return null for a zero tangent.',
+          );
+        }
+      });
       op.outputs.forEach((o, j) => {
         let t = tangentsOut[j] ?? null;
         if (t && (o.stopGradient || noGrad.has(o)) && !sourceDot.has(o)) t = null;
@@ -87,6 +108,7 @@ export function linearize(
         // cotangent of that tangent is the derivative with respect to x itself.
         const own = sourceDot.get(o);
         if (own) t = t ? b.emit1(TANGENT_ADD_PRIM, [t, own]) : own;
+        markLinear();
         if (t) tangents.set(o, t);
         else tangents.delete(o);
       });

@@ -58,8 +58,17 @@ function lowerBlock(block: Block, registry: Registry, kind: LowerKind): void {
 function rebindOutputs(registry: Registry, kind: LowerKind, op: Op, emitted: readonly Op[], results: readonly Var[]): void {
   results.forEach((result, j) => {
     const original = op.outputs[j]!;
-    if (result === original) return;
     const producer = emitted.find((e) => e.outputs.includes(result));
+    if (result === original && producer) return;
+    if (result === original) {
+      throw new RuleOutputError(
+        op.type,
+        kind,
+        registry.rulePlugin(kind, op.type),
+        `output ${j} is the op's own output '${result.name}', which nothing computes once the op is replaced. ` +
+          'Return a var computed by an op the rule emits.',
+      );
+    }
     if (!producer) {
       throw new RuleOutputError(
         op.type,

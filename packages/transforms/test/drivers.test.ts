@@ -119,6 +119,48 @@ describe('rule exceptions', () => {
   });
 });
 
+describe('rule results', () => {
+  it('reject an orig2prim rule returning the op own output', () => {
+    const own: Plugin = { name: 'own-output', contract: PLUGIN_CONTRACT_VERSION, orig2prim: { tanh: (_b, op) => [op.outputs[0]!] } };
+    const registry = createRegistry([origOpsPlugin, primOpsPlugin, own]);
+    const { block, x } = setup();
+    tanh(new Builder(block, registry), x);
+
+    expect(() => orig2prim(block, registry)).toThrow(
+      /orig2prim rule for 'tanh' \(from plugin 'own-output'\) is wrong: output 0 is the op's own output 'tanh_0'/,
+    );
+  });
+
+  it('reject a linearize rule returning a primal var as a tangent', () => {
+    const primal: Plugin = {
+      ...toyRules,
+      name: 'primal-tangent',
+      linearize: { ...toyRules.linearize, tanh_p: (_b, op) => [op.outputs[0]!] },
+    };
+    const registry = createRegistry([origOpsPlugin, primOpsPlugin, primal]);
+    const { block, x } = setup();
+    const y = tanh(new Builder(block, registry), x);
+    orig2prim(block, registry);
+
+    expect(() => linearize(block, registry, [x], [y])).toThrow(
+      /linearize rule for 'tanh_p' \(from plugin 'primal-tangent'\) is wrong: tangent 0 \('tanh_0'\) does not depend on the input tangents/,
+    );
+  });
+
+  it('name the rule in an error raised inside it', () => {
+    const badShape: Plugin = {
+      name: 'bad-broadcast',
+      contract: PLUGIN_CONTRACT_VERSION,
+      orig2prim: { tanh: (b, op) => [tanhP(b, b.emit1('broadcast_p', [op.inputs[0]!], { shape: [5] }))] },
+    };
+    const registry = createRegistry([origOpsPlugin, primOpsPlugin, badShape]);
+    const { block, x } = setup();
+    tanh(new Builder(block, registry), x);
+
+    expect(() => orig2prim(block, registry)).toThrow(/broadcast_p: cannot broadcast to \[5\].*\(raised in the orig2prim rule for 'tanh' from plugin 'bad-broadcast'\)/);
+  });
+});
+
 describe('failed transforms', () => {
   it('leave the block as it was', () => {
     const failing: Plugin = {

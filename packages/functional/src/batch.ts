@@ -5,10 +5,13 @@
  * their shapes and are broadcast where an op needs them batched.
  */
 import {
+  ArgumentError,
   Builder,
   PrimgradError,
   Program,
   formatShape,
+  formatValue,
+  isPlainTable,
   intAttr,
   intListAttr,
   shapeAttr,
@@ -20,6 +23,8 @@ import {
 } from '@primgrad/ir';
 import { broadcastP, concatP, matmulP, padP, reduceSumP, reshapeP, sliceP, transposeP } from '@primgrad/prim-ops';
 
+// NOTE: batching rules are not part of the plugin contract yet, because only the functional API batches
+// programs. Callers pass them in options.batchRules; a later contract version can add a `batch` table.
 /**
  * Emits the batched form of `op`. `inputs` are the op's inputs in the batched program; those
  * with `batched[i]` set carry a leading axis of `size`, the others have their original shapes.
@@ -33,8 +38,9 @@ export class BatchRuleError extends PrimgradError {
   constructor(
     readonly op: string,
     detail: string,
+    options?: ErrorOptions,
   ) {
-    super(`The batching rule for '${op}' is wrong: ${detail}`);
+    super(`The batching rule for '${op}' is wrong: ${detail}`, options);
   }
 }
 
@@ -148,9 +154,67 @@ function checkBatched(op: Op, results: unknown, size: number, rule: string): Var
   return results as Var[];
 }
 
-function ruleFor(type: string, extra: Readonly<Record<string, BatchRule>>): BatchRule | undefined {
-  if (Object.hasOwn(extra, type)) return extra[type];
-  return Object.hasOwn(batchRules, type) ? batchRules[type] : undefined;
+const FROM_OPTIONS = 'the rule passed in options.batchRules';
+
+/** Returns the rule that batches `type` and a description of where it comes from, for messages. */
+function ruleFor(type: string, extra: Readonly<Record<string, BatchRule>>): { rule: BatchRule; source: string } {
+  if (Object.hasOwn(extra, type)) return { rule: extra[type]!, source: FROM_OPTIONS };
+  if (Object.hasOwn(batchRules, type)) return { rule: batchRules[type]!, source: 'the built-in rule' };
+  return { rule: unrollPerElement, source: 'the per-element fallback' };
+}
+
+/**
+ * Batches `op` with its rule and checks the results. An error thrown by a rule from
+ * options.batchRules is wrapped so the message names the prim and where the rule came from.
+ * Errors from the built-in rules and the fallback pass through, because they are primgrad's own.
+ */
+function runRule(b: Builder, op: Op, args: readonly Var[], flags: readonly boolean[], size: number, extra: Readonly<Record<string, BatchRule>>): Var[] {
+  const { rule, source } = ruleFor(op.type, extra);
+  if (source !== FROM_OPTIONS) return checkBatched(op, rule(b, op, args, flags, size), size, source);
+  let results: unknown;
+  try {
+    results = rule(b, op, args, flags, size);
+  } catch (e) {
+    const thrown = e instanceof Error ? `${e.name}: ${e.message}` : formatValue(e);
+    throw new BatchRuleError(
+      op.type,
+      `${source} threw ${thrown}. Fix the rule, or leave '${op.type}' out of batchRules to use the per-element fallback.`,
+      { cause: e },
+    );
+  }
+  return checkBatched(op, results, size, source);
+}
+
+/**
+ * Checks the batching rules a caller passed in options.batchRules and returns them unchanged: a
+ * plain object whose keys are prims that `registry` defines and whose values are functions.
+ * `api` names the calling function in errors.
+ */
+export function checkBatchRules(api: string, registry: Registry, rules: unknown): Readonly<Record<string, BatchRule>> {
+  if (rules === undefined) return {};
+  if (!isPlainTable(rules)) {
+    throw new ArgumentError(`${api}: options.batchRules must be an object mapping prim types to batching rules, such as { my_p: rule }, got ${formatValue(rules)}.`);
+  }
+  for (const [type, rule] of Object.entries(rules)) {
+    const def = registry.hasOp(type) ? registry.opDef(type) : undefined;
+    if (def?.kind !== 'prim') {
+      const linear = registry
+        .opTypes('prim')
+        .filter((t) => (registry.opDef(t).linearIn ?? []).length > 0 && !Object.hasOwn(batchRules, t));
+      const nativeNote = def ? ` ('${type}' is a native op; batching rules are for the prims it lowers to)` : '';
+      throw new ArgumentError(
+        `${api}: options.batchRules has the key '${type}', which is not a prim in the registry${nativeNote}. ` +
+          `Check its spelling; the linear prims without a built-in batching rule are: ${linear.join(', ') || '(none)'}.`,
+      );
+    }
+    if (typeof rule !== 'function') {
+      throw new ArgumentError(
+        `${api}: options.batchRules['${type}'] must be a batching rule, a function (b, op, inputs, batched, size) => Var[], ` +
+          `got ${formatValue(rule)}.`,
+      );
+    }
+  }
+  return rules as Readonly<Record<string, BatchRule>>;
 }
 
 export interface BatchedProgram {
@@ -202,8 +266,7 @@ export function batchBlock(
       b.emit(op.type, args, op.attrs).forEach((v, i) => map.set(op.outputs[i]!, v));
       continue;
     }
-    const rule = ruleFor(op.type, rules);
-    const results = checkBatched(op, (rule ?? unrollPerElement)(b, op, args, flags, size), size, rule ? 'the rule' : 'the per-element fallback');
+    const results = runRule(b, op, args, flags, size, rules);
     results.forEach((v, i) => {
       map.set(op.outputs[i]!, v);
       batched.add(v);

@@ -11,7 +11,7 @@ import {
   type Place,
   type Var,
 } from '@primgrad/ir';
-import type { BatchRule } from './batch.js';
+import { checkBatchRules, type BatchRule } from './batch.js';
 
 export interface FunctionalOptions {
   /** The registry to trace and transform with; the process-wide default registry when absent. */
@@ -76,7 +76,7 @@ export function resolveOptions(api: string, options: FunctionalOptions | undefin
   if (typeof place !== 'object' || place === null || typeof place.run !== 'function') {
     throw new ArgumentError(`${api}: options.place must be a Place with a run() method, such as new CPUPlace().`);
   }
-  return { api, registry, place, batchRules: options?.batchRules ?? {} };
+  return { api, registry, place, batchRules: checkBatchRules(api, registry, options?.batchRules) };
 }
 
 /** Runs `block` on the context's place and returns the fetched values. */

@@ -510,10 +510,20 @@ export function castTensor(x: Tensor, dtype: DType): Tensor {
 /**
  * Emits a native op of any registered type, so traced functions can use a third party's op.
  * Constants among `inputs` take the dtype of the first tensor. Returns the output tensor, or a
- * list when the op has several outputs.
+ * list when the op has several outputs. Prims are rejected: the pipeline lowers a trace with
+ * orig2prim, so a trace must hold native ops only.
  */
 export function nativeOp(type: string, inputs: readonly Operand[], attrs: Record<string, unknown> = {}): Tensor | Tensor[] {
   const trace = traceOf(type, inputs);
+  const registry = trace.builder.registry;
+  if (registry.hasOp(type) && registry.opDef(type).kind === 'prim') {
+    const nativeType = type.slice(0, -'_p'.length);
+    const fix =
+      registry.hasOp(nativeType) && registry.opDef(nativeType).kind === 'orig'
+        ? `use the native op '${nativeType}' instead: nativeOp('${nativeType}', ...)`
+        : 'define a native op whose orig2prim rule lowers to it, and call that';
+    throw new ArgumentError(`nativeOp: '${type}' is a prim, but a traced function may only contain native ops; ${fix}.`);
+  }
   const dtype = operandDType(inputs);
   const vars = inputs.map((x, i) => operandVar(type, trace, x, dtype, `inputs[${i}]`));
   const outs = trace.builder.emit(type, vars, attrs as never);

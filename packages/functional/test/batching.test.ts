@@ -1,4 +1,4 @@
-import { NDArray, PLUGIN_CONTRACT_VERSION, type OpDef, type Plugin } from '@primgrad/ir';
+import { ArgumentError, NDArray, PLUGIN_CONTRACT_VERSION, type OpDef, type Plugin } from '@primgrad/ir';
 import { primOpDefs } from '@primgrad/prim-ops';
 import { describe, expect, it } from 'vitest';
 import { BatchRuleError, Jacobian, batchRules, concat, nativeOp, printStages, type BatchRule, type Tensor } from '../src/index.js';
@@ -61,7 +61,92 @@ describe('a linear prim without a batching rule', () => {
     const J = new Jacobian(f, [x0], { registry, batchRules: { double_p: unbatched } });
 
     expect(() => J.value()).toThrow(BatchRuleError);
-    expect(() => J.value()).toThrow("The batching rule for 'double_p' is wrong: the rule returned float64[3] for output 0");
+    expect(() => J.value()).toThrow(
+      "The batching rule for 'double_p' is wrong: the rule passed in options.batchRules returned float64[3] for output 0",
+    );
+  });
+
+  it('wraps an error thrown by a batching rule, keeping it as the cause', () => {
+    const failure = new TypeError('x.shape is undefined');
+    const throwing: BatchRule = () => {
+      throw failure;
+    };
+    const J = new Jacobian(f, [x0], { registry, batchRules: { double_p: throwing } });
+
+    const error = (() => {
+      try {
+        J.value();
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('expected J.value() to throw');
+    })();
+
+    expect(error).toBeInstanceOf(BatchRuleError);
+    expect(error.message).toBe(
+      "The batching rule for 'double_p' is wrong: the rule passed in options.batchRules threw TypeError: x.shape is undefined. " +
+        "Fix the rule, or leave 'double_p' out of batchRules to use the per-element fallback.",
+    );
+    expect(error.cause).toBe(failure);
+  });
+});
+
+describe('options.batchRules', () => {
+  const doubleRule: BatchRule = (b, _op, [x]) => [b.emit1('double_p', [x!])];
+
+  it.each([
+    [
+      'a misspelled prim',
+      { flipp: doubleRule },
+      "Jacobian: options.batchRules has the key 'flipp', which is not a prim in the registry. " +
+        'Check its spelling; the linear prims without a built-in batching rule are: double_p.',
+    ],
+    [
+      'a native op',
+      { double: doubleRule },
+      "Jacobian: options.batchRules has the key 'double', which is not a prim in the registry ('double' is a native op; " +
+        'batching rules are for the prims it lowers to). Check its spelling; the linear prims without a built-in batching rule are: double_p.',
+    ],
+    [
+      'a rule that is not a function',
+      { double_p: 42 },
+      "Jacobian: options.batchRules['double_p'] must be a batching rule, a function (b, op, inputs, batched, size) => Var[], got 42.",
+    ],
+    [
+      'a list of rules',
+      [doubleRule],
+      'Jacobian: options.batchRules must be an object mapping prim types to batching rules, such as { my_p: rule }, got [a function].',
+    ],
+  ])('rejects %s', (_case, batchRules, message) => {
+    const create = () => new Jacobian(f, [x0], { registry, batchRules: batchRules as never });
+
+    expect(create).toThrow(ArgumentError);
+    expect(create).toThrow(message);
+  });
+
+  it('prefers a passed rule over the built-in one', () => {
+    let calls = 0;
+    const countingMul: BatchRule = (...args) => {
+      calls++;
+      return batchRules.mul_p!(...args);
+    };
+
+    const value = new Jacobian(f, [x0], { registry, batchRules: { mul_p: countingMul } }).value();
+
+    expectClose(value, expected, 1e-14);
+    expect(calls).toBe(1);
+  });
+});
+
+describe('nativeOp', () => {
+  it.each([
+    ['a prim with a native op of the same stem', 'double_p', "use the native op 'double' instead: nativeOp('double', ...)."],
+    ['a prim with no native counterpart', 'select_p', 'define a native op whose orig2prim rule lowers to it, and call that.'],
+  ])('rejects %s', (_case, type, fix) => {
+    const call = () => new Jacobian((x: Tensor) => nativeOp(type, [x]) as Tensor, [x0], { registry }).value();
+
+    expect(call).toThrow(ArgumentError);
+    expect(call).toThrow(`nativeOp: '${type}' is a prim, but a traced function may only contain native ops; ${fix}`);
   });
 });
 

@@ -125,7 +125,10 @@ export function inferOutputTypes(
     types = def.infer(inputs, attrs);
   } catch (e) {
     if (e instanceof PrimgradError) throw e;
-    throw new OpArgumentError(def.type, `shape inference failed: ${(e as Error).message}`);
+    const source = plugin ? ` in the infer function of the op definition from plugin '${plugin}'` : '';
+    const error = new OpArgumentError(def.type, `shape inference failed${source}: ${e instanceof Error ? e.message : formatValue(e)}`);
+    error.cause = e;
+    throw error;
   }
   checkInferred(def, types, plugin);
   return types;
@@ -143,6 +146,9 @@ function checkInferred(def: OpDef<any>, types: unknown, plugin: string | undefin
   if (!Array.isArray(types)) fail('that is not an array');
   if (def.outputs !== undefined && types.length !== def.outputs.length) {
     fail(`the op declares ${def.outputs.length} output(s) (${def.outputs.join(', ')}), but infer returned ${types.length} type(s)`);
+  }
+  if (def.outputs === undefined && types.length !== 1) {
+    fail(`the op declares no outputs, so it has one output ('out'), but infer returned ${types.length} type(s); list the output names in outputs`);
   }
   types.forEach((t: unknown, i) => {
     const label = `output ${i} ('${def.outputs?.[i] ?? 'out'}')`;

@@ -10,4 +10,4 @@ export * from './verify.js';
 export * from './ndarray.js';
 export * from './runtime.js';
 export * from './serialize.js';
-export { formatValue } from './format-value.js';
+export { formatValue, isPlainTable } from './format-value.js';

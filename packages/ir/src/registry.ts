@@ -331,9 +331,7 @@ function validatePluginShape(plugin: Plugin): void {
   function fail(detail: string): never {
     throw new PluginError(plugin.name, detail);
   }
-  if (plugin.contract !== PLUGIN_CONTRACT_VERSION) {
-    fail(`it was written for plugin contract ${String(plugin.contract)}, but this registry implements contract ${PLUGIN_CONTRACT_VERSION}.`);
-  }
+  validateContract(plugin.contract, fail);
   for (const key of Object.keys(plugin)) {
     if (!PLUGIN_KEYS.includes(key)) {
       fail(`unknown key '${key}'. Check its spelling; the known keys are ${PLUGIN_KEYS.join(', ')}.`);
@@ -389,15 +387,60 @@ function validatePluginShape(plugin: Plugin): void {
       if (typeof pkg !== 'string' || pkg.length === 0) {
         fail(`providers['${key}'] must be a package name (a non-empty string), got ${formatValue(pkg)}.`);
       }
+      if (pkg.length > 214 || !PACKAGE_NAME_PATTERN.test(pkg)) {
+        fail(
+          `providers['${key}'] is ${formatValue(pkg)}, which is not a valid npm package name: use lowercase letters, ` +
+            "digits and - . _ ~ with no spaces, optionally after an '@scope/' prefix, such as '@acme/ops-vjp'.",
+        );
+      }
     }
   }
 }
+
+function validateContract(contract: unknown, fail: (detail: string) => never): void {
+  if (contract === undefined) {
+    fail(
+      'the plugin has no contract version; set `contract: PLUGIN_CONTRACT_VERSION` ' +
+        `(exported by @primgrad/ir, ${PLUGIN_CONTRACT_VERSION} in this version).`,
+    );
+  }
+  if (typeof contract !== 'number') {
+    const got = typeof contract === 'string' ? `the string ${formatValue(contract)}` : formatValue(contract);
+    fail(`\`contract\` must be the number PLUGIN_CONTRACT_VERSION (${PLUGIN_CONTRACT_VERSION}), got ${got}.`);
+  }
+  if (contract !== PLUGIN_CONTRACT_VERSION) {
+    fail(`it was written for plugin contract ${contract}, but this registry implements contract ${PLUGIN_CONTRACT_VERSION}.`);
+  }
+}
+
+/**
+ * npm's rules for new package names, less the 214-character limit checked beside it: an
+ * optional `@scope/`, then lowercase letters, digits and `-._~`, not starting with `.` or `_`.
+ */
+const PACKAGE_NAME_PATTERN = /^(?:@[a-z0-9~-][a-z0-9._~-]*\/)?[a-z0-9~-][a-z0-9._~-]*$/;
+
+/** The keys an op definition may have; any other key is most likely a misspelling. */
+const OP_DEF_KEYS: readonly string[] = ['type', 'kind', 'inputs', 'variadic', 'outputs', 'infer', 'linearIn', 'differentiable', 'doc'];
 
 function validateOpDef(pluginName: string, def: OpDef<any>): void {
   function fail(detail: string): never {
     throw new PluginError(pluginName, detail);
   }
   if (typeof def?.type !== 'string' || def.type.length === 0) fail(`an op definition has no type: got ${formatValue(def)}.`);
+  for (const key of Object.keys(def)) {
+    if (!OP_DEF_KEYS.includes(key)) {
+      fail(`op '${def.type}' has the unknown key '${key}'. Check its spelling; the known keys are ${OP_DEF_KEYS.join(', ')}.`);
+    }
+  }
+  if (def.variadic !== undefined && typeof def.variadic !== 'boolean') {
+    fail(`op '${def.type}': \`variadic\` must be true or false, got ${formatValue(def.variadic)}.`);
+  }
+  if (def.differentiable !== undefined && typeof def.differentiable !== 'boolean') {
+    fail(`op '${def.type}': \`differentiable\` must be true or false, got ${formatValue(def.differentiable)}.`);
+  }
+  if (def.doc !== undefined && typeof def.doc !== 'string') {
+    fail(`op '${def.type}': \`doc\` must be a string (one line on the op's semantics), got ${formatValue(def.doc)}.`);
+  }
   if (def.kind !== 'orig' && def.kind !== 'prim') {
     fail(`op '${def.type}' has kind ${JSON.stringify(def.kind)}; use 'orig' or 'prim'.`);
   }
@@ -405,6 +448,9 @@ function validateOpDef(pluginName: string, def: OpDef<any>): void {
   def.inputs.forEach((name: unknown, i) => {
     if (typeof name !== 'string') fail(`op '${def.type}': inputs[${i}] must be an input name (a string), got ${formatValue(name)}.`);
   });
+  if (def.variadic === true && def.inputs.length === 0) {
+    fail(`op '${def.type}' is variadic but names no inputs; the last name in inputs is the one that repeats.`);
+  }
   if (def.outputs !== undefined) {
     if (!Array.isArray(def.outputs) || def.outputs.some((name: unknown) => typeof name !== 'string')) {
       fail(`op '${def.type}': outputs must be an array of output names (strings), got ${formatValue(def.outputs)}.`);
@@ -416,6 +462,12 @@ function validateOpDef(pluginName: string, def: OpDef<any>): void {
   }
   if (def.kind === 'orig' && def.type.endsWith('_p')) {
     fail(`native op '${def.type}' must not end in '_p'; that suffix marks prims.`);
+  }
+  if (def.linearIn !== undefined && def.kind === 'orig') {
+    fail(
+      `native op '${def.type}' sets linearIn, but linearIn is for prims: the transpose driver reads it, and only prims are ` +
+        'transposed. Remove it from the native op, or set it on the prim the op lowers to.',
+    );
   }
   if (def.linearIn !== undefined) {
     if (!Array.isArray(def.linearIn)) {

@@ -136,6 +136,22 @@ describe('infer output checks', () => {
       outputs: ['values', 'indices'],
       message: 'the op declares 2 output(s) (values, indices), but infer returned 1 type(s).',
     },
+    {
+      case: 'two types for an op that declares no outputs',
+      result: [
+        { shape: [2], dtype: 'float64' },
+        { shape: [2], dtype: 'int32' },
+      ],
+      message:
+        "cube: the infer function of the op definition from plugin 'cube-plugin' returned " +
+        '[{ shape: [2], dtype: "float64" }, { shape: [2], dtype: "int32" }]: the op declares no outputs, so it has one ' +
+        "output ('out'), but infer returned 2 type(s); list the output names in outputs.",
+    },
+    {
+      case: 'no types for an op that declares no outputs',
+      result: [],
+      message: "the op declares no outputs, so it has one output ('out'), but infer returned 0 type(s)",
+    },
   ];
 
   function registryInferring(result: unknown, outputs?: string[]) {
@@ -184,6 +200,50 @@ describe('infer output checks', () => {
 
     expect(values!.shape).toEqual([2]);
     expect(index!.dtype).toBe('int32');
+  });
+
+  it.each([
+    ['an Error', new RangeError('rank 3 is not supported'), 'rank 3 is not supported'],
+    ['a string', 'bad attrs', '"bad attrs"'],
+  ])('wraps %s thrown by infer, naming the plugin', (_case, thrown, shown) => {
+    const def: OpDef = {
+      type: 'cube',
+      kind: 'orig',
+      inputs: ['x'],
+      infer: () => {
+        throw thrown;
+      },
+    };
+    const registry = createRegistry([{ name: 'cube-plugin', contract: PLUGIN_CONTRACT_VERSION, ops: [def] }]);
+    const block = new Program().globalBlock();
+    const x = block.createVar({ name: 'x', shape: [2], dtype: 'float64', isData: true });
+
+    const error = (() => {
+      try {
+        new Builder(block, registry).emit('cube', [x]);
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('expected emit to throw');
+    })();
+
+    expect(error).toBeInstanceOf(OpArgumentError);
+    expect(error.message).toBe(`cube: shape inference failed in the infer function of the op definition from plugin 'cube-plugin': ${shown}`);
+    expect(error.cause).toBe(thrown);
+  });
+
+  it('passes a PrimgradError thrown by infer through unchanged', () => {
+    const shapeError = new ShapeError('cube', 'x must be 2-D', [[2]]);
+    const def: OpDef = {
+      type: 'cube',
+      kind: 'orig',
+      inputs: ['x'],
+      infer: () => {
+        throw shapeError;
+      },
+    };
+
+    expect(() => inferOutputTypes(def, [{ shape: [2], dtype: 'float64' }], {}, 'cube-plugin')).toThrow(shapeError);
   });
 
   it('names no plugin when called without one', () => {

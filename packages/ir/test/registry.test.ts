@@ -44,7 +44,21 @@ describe('registry.use', () => {
   const badPlugins: { case: string; plugin: unknown; message: RegExp }[] = [
     { case: 'no name', plugin: { contract: 1 }, message: /no name/ },
     { case: 'wrong contract', plugin: { name: 'p', contract: 99 }, message: /'p'.*contract 99.*implements contract 1/ },
-    { case: 'missing contract', plugin: { name: 'p' }, message: /'p'.*contract undefined/ },
+    {
+      case: 'missing contract',
+      plugin: { name: 'p' },
+      message: /^Plugin 'p': the plugin has no contract version; set `contract: PLUGIN_CONTRACT_VERSION` \(exported by @primgrad\/ir, 1 in this version\)\.$/,
+    },
+    {
+      case: 'a contract that is a string',
+      plugin: { name: 'p', contract: '1' },
+      message: /^Plugin 'p': `contract` must be the number PLUGIN_CONTRACT_VERSION \(1\), got the string "1"\.$/,
+    },
+    {
+      case: 'a contract that is null',
+      plugin: { name: 'p', contract: null },
+      message: /^Plugin 'p': `contract` must be the number PLUGIN_CONTRACT_VERSION \(1\), got null\.$/,
+    },
     {
       case: 'rule for an undefined op',
       plugin: { name: 'p', contract: 1, linearize: { cube_p: rule } },
@@ -166,6 +180,42 @@ describe('registry.use', () => {
       message: /'p': providers\['vjp'\] must be a package name \(a non-empty string\), got 3\./,
     },
     {
+      case: 'a provider whose value is not an npm package name',
+      plugin: { name: 'p', contract: 1, providers: { 'kernel:cpu': 'not a package!' } },
+      message: /'p': providers\['kernel:cpu'\] is "not a package!", which is not a valid npm package name: use lowercase letters/,
+    },
+    {
+      case: 'a misspelled op definition key',
+      plugin: { name: 'p', contract: 1, ops: [{ ...square, type: 'cube', differentiabel: false }] },
+      message:
+        /^Plugin 'p': op 'cube' has the unknown key 'differentiabel'\. Check its spelling; the known keys are type, kind, inputs, variadic, outputs, infer, linearIn, differentiable, doc\.$/,
+    },
+    {
+      case: 'differentiable that is a string',
+      plugin: { name: 'p', contract: 1, ops: [{ ...square, type: 'cube', differentiable: 'no' }] },
+      message: /^Plugin 'p': op 'cube': `differentiable` must be true or false, got "no"\.$/,
+    },
+    {
+      case: 'variadic that is a string',
+      plugin: { name: 'p', contract: 1, ops: [{ ...square, type: 'cube', variadic: 'yes' }] },
+      message: /^Plugin 'p': op 'cube': `variadic` must be true or false, got "yes"\.$/,
+    },
+    {
+      case: 'a variadic op with no inputs',
+      plugin: { name: 'p', contract: 1, ops: [{ ...square, type: 'cube', inputs: [], variadic: true }] },
+      message: /^Plugin 'p': op 'cube' is variadic but names no inputs; the last name in inputs is the one that repeats\.$/,
+    },
+    {
+      case: 'doc that is a number',
+      plugin: { name: 'p', contract: 1, ops: [{ ...square, type: 'cube', doc: 5 }] },
+      message: /^Plugin 'p': op 'cube': `doc` must be a string \(one line on the op's semantics\), got 5\.$/,
+    },
+    {
+      case: 'linearIn on a native op',
+      plugin: { name: 'p', contract: 1, ops: [{ ...square, type: 'cube', linearIn: [0] }] },
+      message: /^Plugin 'p': native op 'cube' sets linearIn, but linearIn is for prims: .* Remove it from the native op/,
+    },
+    {
       case: 'a misspelled key',
       plugin: { name: 'p', contract: 1, vjps: { square: rule } },
       message: /'p': unknown key 'vjps'\. Check its spelling; the known keys are name, version, contract, override, ops, orig2prim, prim2orig, linearize, transpose, vjp, backends, kernels, providers\./,
@@ -209,6 +259,25 @@ describe('registry.use', () => {
     expect(() => registry.use(plugin as Plugin)).toThrow(message);
   });
 
+  it.each([
+    ['an unscoped name', 'ops-vjp', true],
+    ['a scoped name', '@acme/ops-vjp', true],
+    ['dots, underscores and tildes', 'a.b_c~d', true],
+    ['a space', 'not a package!', false],
+    ['capitals', 'Acme-Ops', false],
+    ['a scope without a name', '@acme', false],
+    ['an empty scope', '@/ops', false],
+    ['a leading dot', '.ops', false],
+    ['a leading underscore', '_ops', false],
+    ['215 characters', 'a'.repeat(215), false],
+  ])('checks a provider package name with %s', (_case, pkg, valid) => {
+    const registry = new Registry();
+    const use = () => registry.use({ name: 'p', contract: 1, providers: { vjp: pkg } });
+
+    if (valid) expect(use).not.toThrow();
+    else expect(use).toThrow(/not a valid npm package name/);
+  });
+
   it('adds nothing from a plugin whose table is malformed', () => {
     const registry = createRegistry([base]);
     const bad = { name: 'typo', contract: 1, ops: [{ ...square, type: 'cube' }], backends: 'gpu' };
@@ -225,7 +294,10 @@ describe('registry.use', () => {
       version: '1.0.0',
       contract: 1,
       override: false,
-      ops: [{ ...scaleP, type: 'cube_p', outputs: ['out'] }, { ...square, type: 'cube' }],
+      ops: [
+        { ...scaleP, type: 'cube_p', outputs: ['out'], variadic: true, differentiable: true, doc: 'a variadic test prim' },
+        { ...square, type: 'cube', differentiable: false },
+      ],
       orig2prim: { cube: rule },
       prim2orig: { cube_p: rule },
       linearize: { cube_p: rule },

@@ -5,10 +5,10 @@
  * as often as needed, batched, with the residuals fed as data.
  */
 import { NDArray, Op, Program, type Block, type TensorType, type Var } from '@primgrad/ir';
-import { eliminateDeadCode, prim2orig } from '@primgrad/transforms';
+import { eliminateCommonSubexpressions, eliminateDeadCode, prim2orig } from '@primgrad/transforms';
 import { batchBlock, type BatchRule, type BatchedProgram } from './batch.js';
 import { runBlock, type Context } from './context.js';
-import { buildPrimPipeline, dependentsOf, type Mode } from './pipeline.js';
+import { buildPrimPipeline, dependentsOf, pipelineOutputs, type Mode } from './pipeline.js';
 import type { TracedFunction } from './trace.js';
 
 /** A trace split for one mode into a primal program of native ops and a linear program of prims. */
@@ -45,6 +45,8 @@ export function splitLinearization(traced: TracedFunction, ctx: Context, mode: M
 function buildSplit(traced: TracedFunction, ctx: Context, mode: Mode): SplitLinearization {
   const pipeline = buildPrimPipeline(traced, ctx.registry, mode);
   const { block } = pipeline;
+  // Rules emit the same constants and residuals many times over; merge them before the split.
+  eliminateCommonSubexpressions(block, pipelineOutputs(pipeline));
   const dependent = dependentsOf(block.ops, pipeline.linearInputs);
   const linearOps = block.ops.filter((op) => op.inputs.some((v) => dependent.has(v)));
 

@@ -3,7 +3,7 @@
  * linearize it, and for reverse mode transpose the linear part. Also the symbolic form of jvp
  * and vjp that traced functions inline, so derivatives compose.
  */
-import { eliminateDeadCode, linearize, orig2prim, prim2orig, transpose } from '@primgrad/transforms';
+import { eliminateCommonSubexpressions, eliminateDeadCode, linearize, orig2prim, prim2orig, transpose } from '@primgrad/transforms';
 import type { Block, Op, Program, Registry, Var } from '@primgrad/ir';
 import { cloneBlock, type TracedFunction } from './trace.js';
 
@@ -60,6 +60,11 @@ export function buildPrimPipeline(traced: TracedFunction, registry: Registry, mo
   };
 }
 
+/** The vars a caller reads from a pipeline's block: the outputs and the non-zero derivatives. */
+export function pipelineOutputs(pipeline: PrimPipeline): Var[] {
+  return [...pipeline.ys, ...pipeline.linearOutputs.filter((v): v is Var => v !== null)];
+}
+
 /** A derivative program of native ops, with the primal inputs and the linear inputs as data vars. */
 export type SymbolicDerivative = PrimPipeline;
 
@@ -72,7 +77,8 @@ export function symbolicDerivative(traced: TracedFunction, registry: Registry, m
   const cached = traced.derived.get(key) as SymbolicDerivative | undefined;
   if (cached) return cached;
   const pipeline = buildPrimPipeline(traced, registry, mode);
-  eliminateDeadCode(pipeline.block, [...pipeline.ys, ...pipeline.linearOutputs.filter((v): v is Var => v !== null)]);
+  eliminateCommonSubexpressions(pipeline.block, pipelineOutputs(pipeline));
+  eliminateDeadCode(pipeline.block, pipelineOutputs(pipeline));
   prim2orig(pipeline.block, registry);
   traced.derived.set(key, pipeline);
   return pipeline;

@@ -5,3 +5,4 @@ export { backward, COTANGENT_ADD_OP, FILL_OP, type BackwardOptions } from './bac
 export { eliminateDeadCode } from './dce.js';
 export { opsOnPath } from './path.js';
 export { callRule, checkRuleOutputs } from './check.js';
+export { eliminateCommonSubexpressions } from './cse.js';

@@ -12,7 +12,7 @@ import {
 } from '@primgrad/ir';
 import { origOpsPlugin, tanh, add, mul } from '@primgrad/orig-ops';
 import { primOpsPlugin, addP, mulP, tanhP, subP, fullLikeP } from '@primgrad/prim-ops';
-import { eliminateDeadCode, linearize, orig2prim, prim2orig, transpose, backward } from '../src/index.js';
+import { eliminateCommonSubexpressions, eliminateDeadCode, linearize, orig2prim, prim2orig, transpose, backward } from '../src/index.js';
 
 // A small rule set written here so the drivers are tested apart from the rule packages.
 const toyRules: Plugin = {
@@ -284,5 +284,44 @@ describe('eliminateDeadCode', () => {
 
     expect(removed).toBe(1);
     expect(block.ops.map((o) => o.type)).toEqual(['add']);
+  });
+});
+
+describe('eliminateCommonSubexpressions', () => {
+  it('merges repeated ops and rewires their readers', () => {
+    const { block, b, x, w } = setup();
+    const first = mul(b, x, w);
+    const second = mul(b, x, w);
+    const sum = add(b, first, second);
+
+    const removed = eliminateCommonSubexpressions(block, [sum]);
+
+    expect(removed).toBe(1);
+    expect(block.ops.map((o) => o.type)).toEqual(['mul', 'add']);
+    expect(block.ops[1]!.inputs).toEqual([first, first]);
+    expect(block.hasVar(second.name)).toBe(false);
+  });
+
+  it('keeps an op whose output the caller holds', () => {
+    const { block, b, x, w } = setup();
+    const first = mul(b, x, w);
+    const second = mul(b, x, w);
+
+    const removed = eliminateCommonSubexpressions(block, [first, second]);
+
+    expect(removed).toBe(0);
+    expect(block.ops).toHaveLength(2);
+  });
+
+  it('tells constants apart by their attrs', () => {
+    const { block, b } = setup();
+    const one = b.emit1('fill_constant', [], { shape: [2], dtype: 'float64', value: 1 });
+    const nan = b.emit1('fill_constant', [], { shape: [2], dtype: 'float64', value: Number.NaN });
+    const again = b.emit1('fill_constant', [], { shape: [2], dtype: 'float64', value: 1 });
+    const out = add(b, add(b, one, nan), again);
+
+    eliminateCommonSubexpressions(block, [out]);
+
+    expect(block.ops.filter((o) => o.type === 'fill_constant')).toHaveLength(2);
   });
 });

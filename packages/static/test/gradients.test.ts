@@ -1,12 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRegistry, Program, Scope, type Var } from '@primgrad/ir';
-import { origOpsPlugin } from '@primgrad/orig-ops';
-import { primOpsPlugin } from '@primgrad/prim-ops';
-import { orig2primRulesPlugin } from '@primgrad/orig2prim-rules';
-import { linearizeRulesPlugin } from '@primgrad/linearize-rules';
-import { transposeRulesPlugin } from '@primgrad/transpose-rules';
-import { vjpRulesPlugin } from '@primgrad/vjp-rules';
-import { CPUPlace, backendCpuPlugin } from '@primgrad/backend-cpu';
+import { fullRegistry } from './registry.js';
+import { Program, Scope, type Var } from '@primgrad/ir';
+import { CPUPlace } from '@primgrad/backend-cpu';
 import {
   Executor,
   add,
@@ -23,15 +18,7 @@ import {
   tanh,
 } from '../src/index.js';
 
-const registry = createRegistry([
-  origOpsPlugin,
-  primOpsPlugin,
-  orig2primRulesPlugin,
-  linearizeRulesPlugin,
-  transposeRulesPlugin,
-  vjpRulesPlugin,
-  backendCpuPlugin,
-]);
+const registry = fullRegistry;
 
 afterEach(() => disablePrim());
 

@@ -4,15 +4,10 @@
  * The quadratic is loss = ½ Σ (A θ + b − C)², with θ a 2×3 weight and b a bias of 3 broadcast
  * over the rows, so the gradients are ∂θ = Aᵀ r and ∂b = Σ_rows r for r = A θ + b − C.
  */
-import { CPUPlace, backendCpuPlugin } from '@primgrad/backend-cpu';
-import { createRegistry, type Var } from '@primgrad/ir';
-import { linearizeRulesPlugin } from '@primgrad/linearize-rules';
-import { origOpsPlugin } from '@primgrad/orig-ops';
-import { orig2primRulesPlugin } from '@primgrad/orig2prim-rules';
-import { primOpsPlugin } from '@primgrad/prim-ops';
-import { transposeRulesPlugin } from '@primgrad/transpose-rules';
-import { vjpRulesPlugin } from '@primgrad/vjp-rules';
+import { CPUPlace } from '@primgrad/backend-cpu';
+import { type Var } from '@primgrad/ir';
 import { describe, expect, it } from 'vitest';
+import { fullRegistry } from './registry.js';
 import {
   Adam,
   AdamW,
@@ -42,15 +37,7 @@ import {
   type Optimizer,
 } from '../src/index.js';
 
-const registry = createRegistry([
-  origOpsPlugin,
-  primOpsPlugin,
-  orig2primRulesPlugin,
-  linearizeRulesPlugin,
-  transposeRulesPlugin,
-  vjpRulesPlugin,
-  backendCpuPlugin,
-]);
+const registry = fullRegistry;
 
 type Mode = 'prim' | 'orig';
 const modes: Mode[] = ['prim', 'orig'];

@@ -60,7 +60,7 @@ export function buildPrimPipeline(traced: TracedFunction, registry: Registry, mo
   };
 }
 
-/** The vars a caller reads from a pipeline's block: the outputs and the non-zero derivatives. */
+/** Lists the vars a caller reads from a pipeline's block: the outputs and the non-zero derivatives. */
 export function pipelineOutputs(pipeline: PrimPipeline): Var[] {
   return [...pipeline.ys, ...pipeline.linearOutputs.filter((v): v is Var => v !== null)];
 }

@@ -248,7 +248,7 @@ export class Registry {
     return [...this.opDefs.values()].filter((e) => kind === undefined || e.value.kind === kind).map((e) => e.value.type);
   }
 
-  /** The plugin that registered the definition of `type`. */
+  /** Returns the plugin that registered the definition of `type`. */
   opPlugin(type: string): string | undefined {
     return this.opDefs.get(type)?.plugin;
   }
@@ -267,7 +267,7 @@ export class Registry {
     return entry.value as RuleTables[K];
   }
 
-  /** The plugin that registered the rule of `kind` for `type`. */
+  /** Returns the plugin that registered the rule of `kind` for `type`. */
   rulePlugin(kind: RuleKind, type: string): string | undefined {
     return this.rules[kind].get(type)?.plugin;
   }

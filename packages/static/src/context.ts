@@ -48,7 +48,7 @@ export function defaultStartupProgram(): Program {
   return current().startup;
 }
 
-/** The registry that ops of `program` are built and transformed with. */
+/** Returns the registry that builds and transforms the ops of `program`. */
 export function registryOf(program: Program): Registry {
   return registries.get(program) ?? (current().main === program ? current().registry : defaultRegistry());
 }
@@ -70,7 +70,7 @@ export function builderOf(vars: readonly Var[]): Builder {
   return builderFor(first.block);
 }
 
-/** The scope that Executor.run uses when none is given; parameters live here across runs. */
+/** Returns the scope that Executor.run uses when none is given; parameters stay there across runs. */
 export function globalScope(): Scope {
   global ??= new ScopeClass();
   return global;

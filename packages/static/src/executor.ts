@@ -21,7 +21,7 @@ export interface RunOptions {
   feed?: Readonly<Record<string, FeedValue>>;
   /** Vars (or var names) whose values to return, in order. */
   fetchList?: readonly (Var | string)[];
-  /** Where persistable values live; the global scope by default. */
+  /** The scope that stores persistable values; the global scope by default. */
   scope?: Scope;
 }
 
@@ -94,7 +94,7 @@ function checkProgram(api: string, program: unknown): void {
   if (typeof (program as Program | null)?.globalBlock === 'function') return;
   if (program instanceof Block) {
     throw new ArgumentError(
-      `Executor.${api} takes a Program (e.g. main), not a block. Pass the program that holds the block: ${api}(block.program, ...).`,
+      `Executor.${api} takes a Program (e.g. main), not a block. Pass the program that contains the block: ${api}(block.program, ...).`,
     );
   }
   throw new ArgumentError(`Executor.${api} takes a Program (e.g. main), got ${describeValue(program)}.`);

@@ -31,7 +31,7 @@ export function data(name: string, shape: readonly number[], dtype: DType = 'flo
   return block.createVar({ name, shape: checkShape(`data('${name}')`, shape), dtype: checkDType(`data('${name}')`, dtype), isData: true });
 }
 
-/** How a parameter's first value is made; the op that makes it goes into the startup program. */
+/** The rule for a parameter's first value; the op that computes it goes into the startup program. */
 export type Initializer =
   | { readonly kind: 'constant'; readonly value: number }
   | { readonly kind: 'uniform'; readonly low: number; readonly high: number; readonly seed?: number }

@@ -64,7 +64,7 @@ export abstract class Optimizer {
     }
   }
 
-  /** Whether weight decay is added to the gradient (L2) rather than applied by the update rule. */
+  /** True when weight decay is added to the gradient (L2) rather than applied by the update rule. */
   protected get couplesWeightDecay(): boolean {
     return true;
   }

@@ -38,7 +38,7 @@ function build<T>(fn: () => T, registry = full): { main: Program; result: T } {
 }
 
 describe('errors', () => {
-  it('running a block that holds a prim names the op and says to run prim2orig', () => {
+  it('names a prim left in a block', () => {
     enablePrim();
     const { main, result } = build(() => {
       const x = data('x', [2], 'float64');
@@ -232,7 +232,7 @@ describe('executor arguments', () => {
       case: 'a block in place of the program',
       target: 'block',
       options: (y) => ({ feed: { x: new Float64Array(6) }, fetchList: [y as never] }),
-      message: 'Executor.run takes a Program (e.g. main), not a block. Pass the program that holds the block: run(block.program, ...).',
+      message: 'Executor.run takes a Program (e.g. main), not a block. Pass the program that contains the block: run(block.program, ...).',
     },
     {
       case: 'a number in place of the program',

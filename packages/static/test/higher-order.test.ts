@@ -85,7 +85,7 @@ describe.each(modes)('derivatives of order 1 to 5 (%s mode)', (mode) => {
     ds.forEach((d, k) => expect(d, `order ${k + 1}`).toBeCloseTo(expected[k]!, 12));
   });
 
-  it('of pow(x, 3) at 0 are 0, 0, 6, 0, 0 with no NaN', () => {
+  it('of pow(x, 3) at 0 have no NaN', () => {
     // Each derivative of x^n lowers the exponent; at x = 0 the slope of x^0 must be 0, not 0 · 0^-1.
     const ds = derivatives(mode, (v) => pow(v, 3), 0, 5);
 

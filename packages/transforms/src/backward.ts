@@ -16,7 +16,7 @@ export interface BackwardOptions {
 }
 
 /**
- * The original mechanism: appends to `block` the backward pass from `targets` to `inputs`,
+ * Appends to `block` the backward pass of the original mechanism from `targets` to `inputs`,
  * running the vjp rule of each native op on a path between them, in reverse order. Returns
  * the cotangent of each input, or null where no target depends on it.
  */

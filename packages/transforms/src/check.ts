@@ -2,7 +2,7 @@ import { PrimgradError, RuleOutputError, formatShape, type Block, type Op, type 
 
 /**
  * Checks what a rule returned against what it had to return: the count, then each var's shape
- * and dtype. Null entries are allowed only where `allowNull` says so (symbolic zeros).
+ * and dtype. Null entries (symbolic zeros) are allowed only when `allowNull` is set.
  */
 export function checkRuleOutputs(
   registry: Registry,
